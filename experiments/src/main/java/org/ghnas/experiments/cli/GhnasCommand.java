@@ -1,0 +1,40 @@
+package org.ghnas.experiments.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ghnas} command line. Every bad input (spec, YAML, checkpoint, dataset, argument) ends in one line on
+ * stderr naming the file and field, and a non-zero exit code: 2 for bad input, 1 for failures of ghnas itself.
+ */
+@Command(name = "ghnas", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Neural architecture search guided by a graph hypernetwork (GHN-2).",
+        subcommands = {SpaceCommand.class, CommandLine.HelpCommand.class})
+public final class GhnasCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (for tests and embedding). */
+    public static int execute(String... args) {
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new GhnasCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(new OneLineErrors());
+        return cl;
+    }
+}
