@@ -36,6 +36,11 @@ public record GenotypeSampler(int steps, boolean onlyPool, boolean allowNone, bo
     /** First column masked by {@code only_pool}: everything from sep_conv_3x3 on. */
     private static final int FIRST_LEARNABLE = OpType.SEP_CONV_3X3.index();
 
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code steps < 1}
+     */
     public GenotypeSampler {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, but was " + steps + ".");
