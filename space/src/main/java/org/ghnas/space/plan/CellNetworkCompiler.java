@@ -34,6 +34,17 @@ final class CellNetworkCompiler {
     }
 
     NetworkPlan compile() {
+        return b.build(spec, input, assemble());
+    }
+
+    /** The reference's parameter count, without pruning or emitting the graph. */
+    long parameterCount() {
+        assemble();
+        return b.declaredParameterCount();
+    }
+
+    /** Adds every layer and returns the id of the logits layer. */
+    private int assemble() {
         int x = b.input(TensorShape.map(input.channels(), input.height(), input.width()));
         int c = spec.channels();
         int s0;
@@ -108,7 +119,7 @@ final class CellNetworkCompiler {
             h = b.add(head + ".2", last, new Op.Dropout(0.5), h);
             h = b.add(head + ".3", last, new Op.Linear(spec.fcDim(), input.classes(), true), h);
         }
-        return b.build(spec, input, h);
+        return h;
     }
 
     /** Returns the cell's output layer, or {@link #NONE} if it is undefined. */

@@ -66,6 +66,19 @@ public final class NetworkPlan {
         throw new IllegalArgumentException("Unsupported architecture: " + architecture);
     }
 
+    /**
+     * The reference's parameter count of an architecture for an input shape, without building the graph: the fast
+     * path for samplers that reject nets by size.
+     *
+     * @throws SpecException if the architecture cannot be built for this input
+     */
+    public static long parameterCount(Architecture architecture, InputShape input) {
+        if (architecture instanceof NetworkSpec spec) {
+            return new CellNetworkCompiler(spec, input).parameterCount();
+        }
+        return of(architecture, input).parameterCount();
+    }
+
     public Architecture architecture() {
         return architecture;
     }

@@ -179,11 +179,16 @@ final class PlanBuilder {
      *
      * @throws SpecException if the graph breaks the reference's connectivity rules
      */
-    NetworkPlan build(Architecture architecture, InputShape input, int output) {
+    long declaredParameterCount() {
         long declared = 0;
         for (Draft d : drafts) {
             declared += d.op().parameterCount();
         }
+        return declared;
+    }
+
+    NetworkPlan build(Architecture architecture, InputShape input, int output) {
+        long declared = declaredParameterCount();
         boolean[] live = new boolean[drafts.size()];
         live[output] = true;
         for (int i = output; i >= 0; i--) {

@@ -15,6 +15,8 @@ import org.ghnas.space.Genotype;
 import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.Norm;
 import org.ghnas.space.SpecException;
+import org.ghnas.space.plan.InputShape;
+import org.ghnas.space.plan.NetworkPlan;
 
 /**
  * Draws networks the way the DeepNets-1M generator ({@code net_generator.py}, facts §1.3) does, from our own seeded
@@ -24,7 +26,6 @@ import org.ghnas.space.SpecException;
  * <pre>{@code
  * DeepNets1MSampler sampler = DeepNets1MSampler.builder(42)
  *         .family(Family.DEEP)
- *         .parameterCounter(spec -> counter.cifar10(spec))
  *         .build();
  * List<NetworkSpec> nets = sampler.sample(100);
  * }</pre>
@@ -33,7 +34,8 @@ import org.ghnas.space.SpecException;
  * drop_concat, the genotype ({@link GenotypeSampler}), stem kernel; then rules 6a–6d ({@link Rejection}); then
  * C_mult, preproc, glob_avg, norm, stem_type, stem_pool and fc_layers, each drawn only where the reference draws it.
  * A rejected candidate is thrown away whole and the next one starts from the cell count. The size rule (12) needs a
- * parameter counter, given with {@link Builder#parameterCounter}; without one no net is rejected for its size.
+ * parameter counter: by default {@link #referenceParameterCount}, the larger of the CIFAR-10 and ImageNet counts
+ * of the compiled net, which also rejects nets that cannot be built (an undefined output).
  *
  * @implNote Not thread-safe: the sampler owns one random stream, and {@link #sample()} advances it. Two samplers
  *     built with the same settings and seed return the same nets, on any JVM.
@@ -203,6 +205,17 @@ public final class DeepNets1MSampler {
         return Optional.of(spec);
     }
 
+    /**
+     * The reference generator's size check: the parameters of the net built for CIFAR-10 and for ImageNet inputs,
+     * whichever is larger.
+     *
+     * @throws SpecException if the net cannot be built
+     */
+    public static long referenceParameterCount(NetworkSpec spec) {
+        return Math.max(NetworkPlan.parameterCount(spec, InputShape.CIFAR10),
+                NetworkPlan.parameterCount(spec, InputShape.IMAGENET));
+    }
+
     private Optional<NetworkSpec> reject(Rejection rule) {
         rejected.merge(rule, 1L, Long::sum);
         return Optional.empty();
@@ -221,7 +234,7 @@ public final class DeepNets1MSampler {
         private int channels = COUNT_CHANNELS;
         private int fcDim = COUNT_FC_DIM;
         private long maxParams;
-        private ToLongFunction<NetworkSpec> parameterCounter;
+        private ToLongFunction<NetworkSpec> parameterCounter = DeepNets1MSampler::referenceParameterCount;
 
         private Builder(long seed) {
             this.seed = seed;

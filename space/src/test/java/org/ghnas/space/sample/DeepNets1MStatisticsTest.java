@@ -122,9 +122,10 @@ class DeepNets1MStatisticsTest {
         assertThat(100.0 * rules6abc / candidates).as("rules 6a-c").isCloseTo(16.0, within(POINTS));
         assertThat(100.0 * stats.rejected(Rejection.NO_LEARNABLE_OP) / candidates).as("rule 6d")
                 .isCloseTo(1.2, within(POINTS));
-        // no counter, C=32: neither size nor spec rejections
-        assertThat(stats.rejected(Rejection.TOO_MANY_PARAMS) + stats.rejected(Rejection.UNBUILDABLE)
-                + stats.rejected(Rejection.INVALID_SPEC)).isZero();
+        // reference: 4 of ~2420 candidates (0.17%) rejected after building (1 too large, 3 disconnected)
+        assertThat(100.0 * (stats.rejected(Rejection.TOO_MANY_PARAMS) + stats.rejected(Rejection.UNBUILDABLE))
+                / candidates).as("size and build rejections").isLessThan(1.0);
+        assertThat(stats.rejected(Rejection.INVALID_SPEC)).isZero();
         assertThat(stats.accepted()).isEqualTo(N);
     }
 }
