@@ -65,7 +65,8 @@ public final class BatchSequence implements Iterable<ImageBatch> {
     /**
      * The same batches with additive Gaussian noise of standard deviation {@code sigma} in raw [0, 1] pixel space,
      * clipped to [0, 1] before normalisation (the reference's {@code Noise} transform; it uses sigma 0.08 on
-     * CIFAR-10). One seed is drawn from {@code rng} now.
+     * CIFAR-10). Every pixel gets noise, the zero padding of Fashion-MNIST included, as the transform sees the padded
+     * image. One seed is drawn from {@code rng} now.
      *
      * @throws IllegalArgumentException unless {@code 0 <= sigma <= 1}
      */

@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
  * <pre>{@code
  * DatasetSplits data = Datasets.open("fashion-mnist", null);
  * TrainValidation tv = data.train().splitValidation(0.1);
- * for (ImageBatch batch : tv.train().shuffledBatches(64, RandomGenerator.of("L64X128MixRandom"))) { ... }
+ * for (ImageBatch batch : tv.train().shuffledBatches(64, new SplittableRandom(seed))) { ... }
  * }</pre>
  *
  * <p>{@link #subset(int, int)} is a view over the same bytes; no image data is copied after loading.
