@@ -1,0 +1,74 @@
+package org.ghnas.space.runtime;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The multi-head self-attention core of the reference Transformer op (facts 1.1, msa): the H*W positions of a map
+ * are the tokens, and each head attends with softmax(q.k / sqrt(dimHead)) over all of them. Runs as batched GEMMs
+ * over N*heads matrices of [dimHead, tokens], so q, k and v are read in the NCHW layout without transposes.
+ */
+final class AttentionKernel {
+    /**
+     * What the backward pass needs: scaled queries, keys and values as [N*heads, dimHead, tokens], the attention
+     * weights [N*heads, tokens(query), tokens(key)], the geometry, and the output [N, inner, H, W].
+     */
+    record Cache(INDArray scaledQ, INDArray k, INDArray v, INDArray attention, double scale, long[] qkvShape,
+            int heads, INDArray output) {}
+
+    private AttentionKernel() {}
+
+    static Cache forward(INDArray qkv, int heads) {
+        CustomOps.requireRank(qkv, 4, "qkv");
+        if (heads < 1 || qkv.size(1) % (3L * heads) != 0) {
+            throw new IllegalArgumentException("qkv channels must be a multiple of 3 * heads = " + 3L * heads
+                    + ", but were " + qkv.size(1) + " (heads " + heads + ").");
+        }
+        long n = qkv.size(0);
+        long inner = qkv.size(1) / 3;
+        long dimHead = inner / heads;
+        long tokens = qkv.size(2) * qkv.size(3);
+        double scale = 1.0 / Math.sqrt(dimHead);
+        INDArray parts = CustomOps.dense(qkv).reshape(n, 3, heads * dimHead * tokens);
+        INDArray q = part(parts, 0, n * heads, dimHead, tokens).muli(scale);
+        INDArray k = part(parts, 1, n * heads, dimHead, tokens);
+        INDArray v = part(parts, 2, n * heads, dimHead, tokens);
+        INDArray attention = Nd4j.matmul(q, k, true, false, false);
+        CustomOps.exec("softmax", new INDArray[] {attention}, new INDArray[] {attention}, new int[] {2});
+        INDArray out = Nd4j.matmul(v, attention, false, true, false);
+        INDArray output = out.reshape(n, inner, qkv.size(2), qkv.size(3));
+        return new Cache(q, k, v, attention, scale, qkv.shape(), heads, output);
+    }
+
+    /** Returns d qkv [N, 3*inner, H, W]. */
+    static INDArray backward(Cache c, INDArray dy) {
+        CustomOps.requireSameShape(dy, c.output().shape(), "dy");
+        long batch = c.v().size(0);
+        long dimHead = c.v().size(1);
+        long tokens = c.v().size(2);
+        INDArray dOut = CustomOps.dense(dy).reshape(batch, dimHead, tokens);
+        INDArray dV = Nd4j.matmul(dOut, c.attention(), false, false, false);
+        INDArray dScores = Nd4j.matmul(dOut, c.v(), true, false, false);
+        INDArray rowDot = dScores.mul(c.attention()).sum(true, 2);
+        dScores.subi(rowDot).muli(c.attention());
+        INDArray dQ = Nd4j.matmul(c.k(), dScores, false, true, false).muli(c.scale());
+        INDArray dK = Nd4j.matmul(c.scaledQ(), dScores, false, false, false);
+        long[] s = c.qkvShape();
+        INDArray dqkv = CustomOps.empty(dy.dataType(), s);
+        INDArray parts = dqkv.reshape(s[0], 3, s[1] / 3 * tokens);
+        INDArray[] grads = {dQ, dK, dV};
+        for (int i = 0; i < 3; i++) {
+            parts.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all())
+                    .assign(grads[i].reshape(s[0], s[1] / 3 * tokens));
+        }
+        return dqkv;
+    }
+
+    /** Channel block i of qkv as a dense [N*heads, dimHead, tokens] copy. */
+    private static INDArray part(INDArray parts, int i, long batch, long dimHead, long tokens) {
+        return parts.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all())
+                .dup('c')
+                .reshape(batch, dimHead, tokens);
+    }
+}

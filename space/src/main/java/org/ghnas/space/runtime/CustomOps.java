@@ -1,0 +1,59 @@
+package org.ghnas.space.runtime;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs libnd4j custom ops eagerly into outputs we allocate ourselves, so every result keeps the dtype of the inputs
+ * and no shape inference round trip is paid per call.
+ */
+final class CustomOps {
+    /** libnd4j's flag for NCHW activations in conv and pooling ops. */
+    static final int NCHW = 0;
+    /** libnd4j's conv weight format 1: [out, in, kH, kW], the PyTorch layout. */
+    static final int OIHW = 1;
+
+    private CustomOps() {}
+
+    static void exec(String name, INDArray[] inputs, INDArray[] outputs, int[] iArgs, double... tArgs) {
+        DynamicCustomOp.DynamicCustomOpsBuilder b =
+                DynamicCustomOp.builder(name).addInputs(inputs).addOutputs(outputs).addIntegerArguments(iArgs);
+        if (tArgs.length > 0) {
+            b.addFloatingPointArguments(toDoubles(tArgs));
+        }
+        Nd4j.exec(b.build());
+    }
+
+    private static Double[] toDoubles(double[] values) {
+        Double[] boxed = new Double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
+    }
+
+    /** The array itself when libnd4j can read it as a dense c-order buffer, else a c-order copy. */
+    static INDArray dense(INDArray a) {
+        return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+    }
+
+    static INDArray empty(DataType type, long... shape) {
+        return Nd4j.createUninitialized(type, shape);
+    }
+
+    static void requireRank(INDArray a, int rank, String name) {
+        if (a.rank() != rank) {
+            throw new IllegalArgumentException(
+                    name + " must have rank " + rank + ", but had shape " + java.util.Arrays.toString(a.shape()) + ".");
+        }
+    }
+
+    static void requireSameShape(INDArray a, long[] shape, String name) {
+        if (!java.util.Arrays.equals(a.shape(), shape)) {
+            throw new IllegalArgumentException(name + " must have shape " + java.util.Arrays.toString(shape)
+                    + ", but had " + java.util.Arrays.toString(a.shape()) + ".");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.ghnas.space.runtime;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Square max and average pooling on libnd4j's pooling ops (oneDNN for float32), plus global average pooling.
+ * Max pooling never picks the padding; average pooling divides by the number of in-bounds inputs
+ * (PyTorch's count_include_pad=False, which the reference's avg_pool_3x3 uses).
+ */
+final class PoolKernel {
+    /** libnd4j's avgpool2d extraParam0: 0 divides by the in-bounds count, 1 by the kernel area. */
+    private static final int EXCLUDE_PADDING = 0;
+
+    private PoolKernel() {}
+
+    static INDArray maxForward(INDArray x, int k, int s, int p) {
+        return pool("maxpool2d", x, k, s, p);
+    }
+
+    static INDArray maxBackward(INDArray x, INDArray dy, int k, int s, int p) {
+        return poolBackward("maxpool2d_bp", x, dy, k, s, p);
+    }
+
+    static INDArray avgForward(INDArray x, int k, int s, int p) {
+        return pool("avgpool2d", x, k, s, p);
+    }
+
+    static INDArray avgBackward(INDArray x, INDArray dy, int k, int s, int p) {
+        return poolBackward("avgpool2d_bp", x, dy, k, s, p);
+    }
+
+    /** [N, C, H, W] -> [N, C]. */
+    static INDArray globalAvgForward(INDArray x) {
+        CustomOps.requireRank(x, 4, "x");
+        return x.mean(2, 3);
+    }
+
+    /** [N, C] -> [N, C, H, W], each position receiving dy / (H W). */
+    static INDArray globalAvgBackward(INDArray dy, long h, long w) {
+        CustomOps.requireRank(dy, 2, "dy");
+        if (h < 1 || w < 1) {
+            throw new IllegalArgumentException("h and w must be >= 1, but were " + h + " and " + w + ".");
+        }
+        INDArray dx = CustomOps.empty(dy.dataType(), dy.size(0), dy.size(1), h, w);
+        dx.assign(0.0);
+        return dx.addi(dy.div((double) (h * w)).reshape(dy.size(0), dy.size(1), 1, 1));
+    }
+
+    private static INDArray pool(String op, INDArray x, int k, int s, int p) {
+        long[] ys = outputShape(x, k, s, p);
+        INDArray y = CustomOps.empty(x.dataType(), ys);
+        CustomOps.exec(op, new INDArray[] {CustomOps.dense(x)}, new INDArray[] {y}, args(k, s, p));
+        return y;
+    }
+
+    private static INDArray poolBackward(String op, INDArray x, INDArray dy, int k, int s, int p) {
+        CustomOps.requireSameShape(dy, outputShape(x, k, s, p), "dy");
+        INDArray dx = CustomOps.empty(x.dataType(), x.shape());
+        CustomOps.exec(op, new INDArray[] {CustomOps.dense(x), CustomOps.dense(dy)}, new INDArray[] {dx},
+                args(k, s, p));
+        return dx;
+    }
+
+    private static int[] args(int k, int s, int p) {
+        return new int[] {k, k, s, s, p, p, 1, 1, 0, EXCLUDE_PADDING, CustomOps.NCHW};
+    }
+
+    private static long[] outputShape(INDArray x, int k, int s, int p) {
+        CustomOps.requireRank(x, 4, "x");
+        if (k < 1 || s < 1 || p < 0 || 2 * p > k) {
+            throw new IllegalArgumentException("pooling needs k >= 1, s >= 1 and 0 <= p <= k/2, but was k=" + k
+                    + ", s=" + s + ", p=" + p + ".");
+        }
+        ConvGeometry g = ConvGeometry.square(k, s, p, 1, 1);
+        return new long[] {x.size(0), x.size(1), g.outputHeight(x.size(2)), g.outputWidth(x.size(3))};
+    }
+}

@@ -1,0 +1,85 @@
+package org.ghnas.space.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class ConvKernelTest {
+    private static final int CHANNELS = 3;
+
+    static Stream<ConvGeometry> geometries() {
+        return Stream.of(
+                ConvGeometry.square(3, 1, 1, 1, 1),
+                ConvGeometry.square(3, 2, 1, 1, 1),
+                ConvGeometry.square(5, 1, 2, 1, 1),
+                ConvGeometry.square(1, 2, 0, 1, 1),
+                new ConvGeometry(1, 7, 1, 2, 0, 3, 1, 1),
+                new ConvGeometry(7, 1, 2, 1, 3, 0, 1, 1),
+                ConvGeometry.square(3, 1, 1, 1, CHANNELS),
+                ConvGeometry.square(5, 2, 2, 1, CHANNELS),
+                ConvGeometry.square(3, 1, 2, 2, CHANNELS),
+                ConvGeometry.square(5, 2, 4, 2, CHANNELS));
+    }
+
+    private static INDArray[] inputs(ConvGeometry g, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        long out = g.groups() == 1 ? 4 : CHANNELS;
+        INDArray x = Tensors.random(rng, 2, CHANNELS, 7, 8);
+        INDArray w = Tensors.random(rng, out, CHANNELS / g.groups(), g.kh(), g.kw());
+        INDArray y = ConvKernel.forward(x, w, g);
+        INDArray dy = Tensors.random(rng, y.shape());
+        return new INDArray[] {x, w, dy};
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void givenGeometry_whenForward_thenMatchesNaiveConvolutionInBothDtypes(ConvGeometry g) {
+        INDArray[] in = inputs(g, 1);
+        INDArray expected = Reference.conv(in[0], in[1], g);
+
+        Tensors.assertClose(ConvKernel.forward(in[0], in[1], g), expected, 1e-12);
+        INDArray single = ConvKernel.forward(in[0].castTo(DataType.FLOAT), in[1].castTo(DataType.FLOAT), g);
+        assertThat(single.dataType()).isEqualTo(DataType.FLOAT);
+        Tensors.assertClose(single, expected, 1e-5);
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void givenGeometry_whenBackward_thenMatchesFiniteDifferences(ConvGeometry g) {
+        INDArray[] in = inputs(g, 2);
+        INDArray x = in[0], w = in[1], dy = in[2];
+
+        INDArray[] grads = ConvKernel.backward(x, w, dy, g);
+
+        Tensors.checkGradients(a -> ConvKernel.forward(a[0], a[1], g), new INDArray[] {x, w}, dy, grads, 30);
+        INDArray[] single = ConvKernel.backward(
+                x.castTo(DataType.FLOAT), w.castTo(DataType.FLOAT), dy.castTo(DataType.FLOAT), g);
+        Tensors.assertClose(single[0], grads[0], 1e-4);
+        Tensors.assertClose(single[1], grads[1], 1e-4);
+    }
+
+    @Test
+    void givenGroupsOtherThanOneOrChannels_whenForward_thenRejected() {
+        SplittableRandom rng = new SplittableRandom(3);
+        INDArray x = Tensors.random(rng, 1, 4, 5, 5);
+        INDArray w = Tensors.random(rng, 4, 2, 3, 3);
+
+        assertThatThrownBy(() -> ConvKernel.forward(x, w, ConvGeometry.square(3, 1, 1, 1, 2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("groups");
+    }
+
+    @Test
+    void givenNegativePadding_whenConstructingGeometry_thenRejected() {
+        assertThatThrownBy(() -> new ConvGeometry(3, 3, 1, 1, -1, 1, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ph must be >= 0, but was -1.");
+    }
+}
