@@ -3,6 +3,7 @@ package org.ghnas.space.runtime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -12,6 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class CustomOps {
     /** libnd4j's flag for NCHW activations in conv and pooling ops. */
     static final int NCHW = 0;
+    /** libnd4j's conv weight format 0: [kH, kW, in, out] (depthwise: [kH, kW, C, multiplier]). */
+    static final int HWIO = 0;
     /** libnd4j's conv weight format 1: [out, in, kH, kW], the PyTorch layout. */
     static final int OIHW = 1;
 
@@ -24,6 +27,26 @@ final class CustomOps {
             b.addFloatingPointArguments(toDoubles(tArgs));
         }
         Nd4j.exec(b.build());
+    }
+
+    /**
+     * Runs an op on libnd4j's own implementation, bypassing its platform helper; measured on M2.1's onednn-avx2
+     * build, the oneDNN pooling helpers are several times slower than the generic pooling loops.
+     */
+    static void execWithoutHelpers(String name, INDArray[] inputs, INDArray[] outputs, int[] iArgs) {
+        long[] longs = new long[iArgs.length];
+        for (int i = 0; i < iArgs.length; i++) {
+            longs[i] = iArgs[i];
+        }
+        try (OpContext ctx = Nd4j.getExecutioner().buildContext()) {
+            ctx.allowHelpers(false);
+            ctx.setInputArrays(inputs);
+            ctx.setOutputArrays(outputs);
+            ctx.setIArguments(longs);
+            Nd4j.exec(DynamicCustomOp.builder(name).build(), ctx);
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the op context of " + name + " failed", e);
+        }
     }
 
     private static Double[] toDoubles(double[] values) {

@@ -25,7 +25,9 @@ class ConvKernelTest {
                 ConvGeometry.square(3, 1, 1, 1, CHANNELS),
                 ConvGeometry.square(5, 2, 2, 1, CHANNELS),
                 ConvGeometry.square(3, 1, 2, 2, CHANNELS),
-                ConvGeometry.square(5, 2, 4, 2, CHANNELS));
+                ConvGeometry.square(5, 2, 4, 2, CHANNELS),
+                ConvGeometry.square(3, 2, 2, 2, CHANNELS),
+                ConvGeometry.square(3, 1, 1, 2, CHANNELS));
     }
 
     private static INDArray[] inputs(ConvGeometry g, long seed) {
