@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -57,9 +58,12 @@ final class CustomOps {
         return boxed;
     }
 
-    /** The array itself when libnd4j can read it as a dense c-order buffer, else a c-order copy. */
+    /**
+     * The array itself when it is laid out as a dense c-order block (reshaped outputs of other kernels are), else a
+     * c-order copy, so that ops never see strided views.
+     */
     static INDArray dense(INDArray a) {
-        return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
     static INDArray empty(DataType type, long... shape) {
