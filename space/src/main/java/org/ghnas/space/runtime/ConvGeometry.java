@@ -49,8 +49,9 @@ record ConvGeometry(int kh, int kw, int sh, int sw, int ph, int pw, int dilation
         return span / s + 1;
     }
 
-    int[] opArgs() {
-        return new int[] {kh, kw, sh, sw, ph, pw, dilation, dilation, 0, CustomOps.NCHW, CustomOps.OIHW};
+    /** iArgs of libnd4j's conv2d / depthwise_conv2d ops and their _bp ops for the given weight format. */
+    int[] opArgs(int weightFormat) {
+        return new int[] {kh, kw, sh, sw, ph, pw, dilation, dilation, 0, CustomOps.NCHW, weightFormat};
     }
 
     private static void requireAtLeast(int value, int min, String name) {

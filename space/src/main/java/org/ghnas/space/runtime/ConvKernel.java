@@ -1,19 +1,38 @@
 package org.ghnas.space.runtime;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Bias-free 2-D convolution, dense or depthwise, on libnd4j's conv2d / depthwise_conv2d ops (oneDNN for float32),
- * with weights in the PyTorch layout [out, in/groups, kh, kw].
+ * with weights in the PyTorch layout [out, in/groups, kh, kw]. Depthwise weights go to libnd4j as [kh, kw, C, 1]:
+ * with the [out, in, kh, kw] format M2.1's depthwise op misses oneDNN and measured 200 times slower.
+ *
+ * <p>M2.1's oneDNN depthwise op fails on dilation 2 in float32 ("could not create a descriptor for a dilated
+ * convolution"), and its generic loop takes about 0.6 s for a 64x16x32x32 batch. A dilated depthwise conv with
+ * "same" padding (p = d (k - 1) / 2) and stride 1 or d is therefore run as undilated convs on the d x d polyphase
+ * components of the input (x[r::d, q::d]), whose outputs interleave into the dilated result (stride d needs only
+ * the component (0, 0)). Other dilated geometries run libnd4j's generic loop.
  */
 final class ConvKernel {
     private ConvKernel() {}
 
     static INDArray forward(INDArray x, INDArray w, ConvGeometry g) {
         long[] ys = outputShape(x, w, g);
+        if (isPolyphase(g)) {
+            return polyphaseForward(x, w, g, ys);
+        }
         INDArray y = CustomOps.empty(x.dataType(), ys);
-        CustomOps.exec(isDepthwise(g) ? "depthwise_conv2d" : "conv2d",
-                new INDArray[] {CustomOps.dense(x), opWeights(w, g)}, new INDArray[] {y}, g.opArgs());
+        INDArray[] in = {CustomOps.dense(x), opWeights(w, g)};
+        if (!isDepthwise(g)) {
+            CustomOps.exec("conv2d", in, new INDArray[] {y}, opArgs(g));
+        } else if (g.dilation() == 1) {
+            CustomOps.exec("depthwise_conv2d", in, new INDArray[] {y}, opArgs(g));
+        } else {
+            CustomOps.execWithoutHelpers("depthwise_conv2d", in, new INDArray[] {y}, opArgs(g));
+        }
         return y;
     }
 
@@ -21,22 +40,89 @@ final class ConvKernel {
     static INDArray[] backward(INDArray x, INDArray w, INDArray dy, ConvGeometry g) {
         long[] ys = outputShape(x, w, g);
         CustomOps.requireSameShape(dy, ys, "dy");
+        if (isPolyphase(g)) {
+            return polyphaseBackward(x, w, dy, g);
+        }
         INDArray dx = CustomOps.empty(x.dataType(), x.shape());
         INDArray opW = opWeights(w, g);
         INDArray dw = CustomOps.empty(w.dataType(), opW.shape());
-        CustomOps.exec(isDepthwise(g) ? "depthwise_conv2d_bp" : "conv2d_bp",
-                new INDArray[] {CustomOps.dense(x), opW, CustomOps.dense(dy)}, new INDArray[] {dx, dw}, g.opArgs());
-        return new INDArray[] {dx, dw.reshape(w.shape())};
+        INDArray[] in = {CustomOps.dense(x), opW, CustomOps.dense(dy)};
+        if (!isDepthwise(g)) {
+            CustomOps.exec("conv2d_bp", in, new INDArray[] {dx, dw}, opArgs(g));
+        } else if (g.dilation() == 1) {
+            CustomOps.exec("depthwise_conv2d_bp", in, new INDArray[] {dx, dw}, opArgs(g));
+        } else {
+            CustomOps.execWithoutHelpers("depthwise_conv2d_bp", in, new INDArray[] {dx, dw}, opArgs(g));
+        }
+        return new INDArray[] {dx, isDepthwise(g) ? dw.permute(2, 3, 0, 1).dup('c') : dw};
+    }
+
+    private static boolean isPolyphase(ConvGeometry g) {
+        int d = g.dilation();
+        return isDepthwise(g) && d > 1 && g.sh() == g.sw() && (g.sh() == 1 || g.sh() == d)
+                && 2 * g.ph() == d * (g.kh() - 1) && 2 * g.pw() == d * (g.kw() - 1);
+    }
+
+    /** The undilated stride-1 conv that runs on each polyphase component. */
+    private static ConvGeometry component(ConvGeometry g) {
+        return new ConvGeometry(g.kh(), g.kw(), 1, 1, g.ph() / g.dilation(), g.pw() / g.dilation(), 1, g.groups());
+    }
+
+    private static INDArray polyphaseForward(INDArray x, INDArray w, ConvGeometry g, long[] ys) {
+        ConvGeometry c = component(g);
+        int d = g.dilation();
+        if (g.sh() == d) {
+            return forward(x.get(phase(x.shape(), d, 0, 0)).dup('c'), w, c);
+        }
+        INDArray y = CustomOps.empty(x.dataType(), ys);
+        for (int r = 0; r < d; r++) {
+            for (int q = 0; q < d; q++) {
+                INDArrayIndex[] window = phase(x.shape(), d, r, q);
+                y.get(window).assign(forward(x.get(window).dup('c'), w, c));
+            }
+        }
+        return y;
+    }
+
+    private static INDArray[] polyphaseBackward(INDArray x, INDArray w, INDArray dy, ConvGeometry g) {
+        ConvGeometry c = component(g);
+        int d = g.dilation();
+        INDArray dx = Nd4j.zeros(x.dataType(), x.shape());
+        if (g.sh() == d) {
+            INDArrayIndex[] window = phase(x.shape(), d, 0, 0);
+            INDArray[] grads = backward(x.get(window).dup('c'), w, dy, c);
+            dx.get(window).assign(grads[0]);
+            return new INDArray[] {dx, grads[1]};
+        }
+        INDArray dw = Nd4j.zeros(w.dataType(), w.shape());
+        for (int r = 0; r < d; r++) {
+            for (int q = 0; q < d; q++) {
+                INDArrayIndex[] window = phase(x.shape(), d, r, q);
+                INDArray[] grads = backward(x.get(window).dup('c'), w, dy.get(window).dup('c'), c);
+                dx.get(window).assign(grads[0]);
+                dw.addi(grads[1]);
+            }
+        }
+        return new INDArray[] {dx, dw};
+    }
+
+    /** x[:, :, r::d, q::d]; with "same" padding and stride 1 the output has the input's size, so it fits y too. */
+    private static INDArrayIndex[] phase(long[] shape, int d, int r, int q) {
+        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.interval(r, d, shape[2]), NDArrayIndex.interval(q, d, shape[3])};
     }
 
     private static boolean isDepthwise(ConvGeometry g) {
         return g.groups() > 1;
     }
 
-    /** Depthwise weights [C, 1, kh, kw] are libnd4j's [mC=1, iC=C, kh, kw] in its format 1. */
+    /** Dense weights as they are; depthwise [C, 1, kh, kw] as a small [kh, kw, C, 1] copy. */
     private static INDArray opWeights(INDArray w, ConvGeometry g) {
-        INDArray dense = CustomOps.dense(w);
-        return isDepthwise(g) ? dense.reshape(1, w.size(0), w.size(2), w.size(3)) : dense;
+        return isDepthwise(g) ? w.permute(2, 3, 0, 1).dup('c') : CustomOps.dense(w);
+    }
+
+    private static int[] opArgs(ConvGeometry g) {
+        return g.opArgs(isDepthwise(g) ? CustomOps.HWIO : CustomOps.OIHW);
     }
 
     private static long[] outputShape(INDArray x, INDArray w, ConvGeometry g) {

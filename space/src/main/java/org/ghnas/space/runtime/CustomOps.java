@@ -3,6 +3,8 @@ package org.ghnas.space.runtime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -12,6 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class CustomOps {
     /** libnd4j's flag for NCHW activations in conv and pooling ops. */
     static final int NCHW = 0;
+    /** libnd4j's conv weight format 0: [kH, kW, in, out] (depthwise: [kH, kW, C, multiplier]). */
+    static final int HWIO = 0;
     /** libnd4j's conv weight format 1: [out, in, kH, kW], the PyTorch layout. */
     static final int OIHW = 1;
 
@@ -26,6 +30,26 @@ final class CustomOps {
         Nd4j.exec(b.build());
     }
 
+    /**
+     * Runs an op on libnd4j's own implementation, bypassing its platform helper; measured on M2.1's onednn-avx2
+     * build, the oneDNN pooling helpers are several times slower than the generic pooling loops.
+     */
+    static void execWithoutHelpers(String name, INDArray[] inputs, INDArray[] outputs, int[] iArgs) {
+        long[] longs = new long[iArgs.length];
+        for (int i = 0; i < iArgs.length; i++) {
+            longs[i] = iArgs[i];
+        }
+        try (OpContext ctx = Nd4j.getExecutioner().buildContext()) {
+            ctx.allowHelpers(false);
+            ctx.setInputArrays(inputs);
+            ctx.setOutputArrays(outputs);
+            ctx.setIArguments(longs);
+            Nd4j.exec(DynamicCustomOp.builder(name).build(), ctx);
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the op context of " + name + " failed", e);
+        }
+    }
+
     private static Double[] toDoubles(double[] values) {
         Double[] boxed = new Double[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -34,9 +58,12 @@ final class CustomOps {
         return boxed;
     }
 
-    /** The array itself when libnd4j can read it as a dense c-order buffer, else a c-order copy. */
+    /**
+     * The array itself when it is laid out as a dense c-order block (reshaped outputs of other kernels are), else a
+     * c-order copy, so that ops never see strided views.
+     */
     static INDArray dense(INDArray a) {
-        return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
     static INDArray empty(DataType type, long... shape) {

@@ -23,7 +23,7 @@ final class LinearKernel {
         INDArray[] in = bOrNull == null
                 ? new INDArray[] {CustomOps.dense(x), pointwise(w)}
                 : new INDArray[] {CustomOps.dense(x), pointwise(w), CustomOps.dense(bOrNull).reshape(w.size(0))};
-        CustomOps.exec("conv2d", in, new INDArray[] {y}, POINTWISE.opArgs());
+        CustomOps.exec("conv2d", in, new INDArray[] {y}, POINTWISE.opArgs(CustomOps.OIHW));
         return y;
     }
 
@@ -44,11 +44,11 @@ final class LinearKernel {
             INDArray db = CustomOps.empty(w.dataType(), w.size(0));
             INDArray zeroBias = Nd4j.zeros(w.dataType(), w.size(0));
             CustomOps.exec("conv2d_bp", new INDArray[] {CustomOps.dense(x), pw, zeroBias, CustomOps.dense(dy)},
-                    new INDArray[] {dx, dw, db}, POINTWISE.opArgs());
+                    new INDArray[] {dx, dw, db}, POINTWISE.opArgs(CustomOps.OIHW));
             return new INDArray[] {dx, dw.reshape(w.shape()), db};
         }
         CustomOps.exec("conv2d_bp", new INDArray[] {CustomOps.dense(x), pw, CustomOps.dense(dy)},
-                new INDArray[] {dx, dw}, POINTWISE.opArgs());
+                new INDArray[] {dx, dw}, POINTWISE.opArgs(CustomOps.OIHW));
         return new INDArray[] {dx, dw.reshape(w.shape()), null};
     }
 

@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Square max and average pooling on libnd4j's pooling ops (oneDNN for float32), plus global average pooling.
  * Max pooling never picks the padding; average pooling divides by the number of in-bounds inputs
- * (PyTorch's count_include_pad=False, which the reference's avg_pool_3x3 uses).
+ * (PyTorch's count_include_pad=False, which the reference's avg_pool_3x3 uses). Runs libnd4j's generic pooling,
+ * not the oneDNN helper, which measured several times slower at these sizes.
  */
 final class PoolKernel {
     /** libnd4j's avgpool2d extraParam0: 0 divides by the in-bounds count, 1 by the kernel area. */
@@ -49,15 +50,15 @@ final class PoolKernel {
     private static INDArray pool(String op, INDArray x, int k, int s, int p) {
         long[] ys = outputShape(x, k, s, p);
         INDArray y = CustomOps.empty(x.dataType(), ys);
-        CustomOps.exec(op, new INDArray[] {CustomOps.dense(x)}, new INDArray[] {y}, args(k, s, p));
+        CustomOps.execWithoutHelpers(op, new INDArray[] {CustomOps.dense(x)}, new INDArray[] {y}, args(k, s, p));
         return y;
     }
 
     private static INDArray poolBackward(String op, INDArray x, INDArray dy, int k, int s, int p) {
         CustomOps.requireSameShape(dy, outputShape(x, k, s, p), "dy");
         INDArray dx = CustomOps.empty(x.dataType(), x.shape());
-        CustomOps.exec(op, new INDArray[] {CustomOps.dense(x), CustomOps.dense(dy)}, new INDArray[] {dx},
-                args(k, s, p));
+        CustomOps.execWithoutHelpers(op, new INDArray[] {CustomOps.dense(x), CustomOps.dense(dy)},
+                new INDArray[] {dx}, args(k, s, p));
         return dx;
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class ConvKernelTest {
     private static final int CHANNELS = 3;
@@ -25,7 +26,9 @@ class ConvKernelTest {
                 ConvGeometry.square(3, 1, 1, 1, CHANNELS),
                 ConvGeometry.square(5, 2, 2, 1, CHANNELS),
                 ConvGeometry.square(3, 1, 2, 2, CHANNELS),
-                ConvGeometry.square(5, 2, 4, 2, CHANNELS));
+                ConvGeometry.square(5, 2, 4, 2, CHANNELS),
+                ConvGeometry.square(3, 2, 2, 2, CHANNELS),
+                ConvGeometry.square(3, 1, 1, 2, CHANNELS));
     }
 
     private static INDArray[] inputs(ConvGeometry g, long seed) {
@@ -63,6 +66,19 @@ class ConvKernelTest {
                 x.castTo(DataType.FLOAT), w.castTo(DataType.FLOAT), dy.castTo(DataType.FLOAT), g);
         Tensors.assertClose(single[0], grads[0], 1e-4);
         Tensors.assertClose(single[1], grads[1], 1e-4);
+    }
+
+    @Test
+    void givenStridedViews_whenForwardAndBackward_thenSameAsOnDenseCopies() {
+        SplittableRandom rng = new SplittableRandom(4);
+        INDArray wide = Tensors.random(rng, 2, CHANNELS, 7, 16).castTo(DataType.FLOAT);
+        INDArray x = wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 16));
+        INDArray w = Tensors.random(rng, 4, 3, 3, CHANNELS).castTo(DataType.FLOAT).permute(0, 3, 1, 2);
+        ConvGeometry g = ConvGeometry.square(3, 1, 1, 1, 1);
+        INDArray dy = Tensors.random(rng, 2, 4, 7, 8).castTo(DataType.FLOAT);
+
+        Tensors.assertClose(ConvKernel.forward(x, w, g), ConvKernel.forward(x.dup(), w.dup(), g), 0);
+        Tensors.assertClose(ConvKernel.backward(x, w, dy, g)[1], ConvKernel.backward(x.dup(), w.dup(), dy, g)[1], 0);
     }
 
     @Test
