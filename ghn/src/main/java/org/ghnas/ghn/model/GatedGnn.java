@@ -33,9 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * embedding tables N(0, 1); every Linear weight and bias U(-1/&radic;in, 1/&radic;in); every GRU tensor
  * U(-1/&radic;hidden, 1/&radic;hidden); LayerNorm weight 1, bias 0.
  *
- * @implNote {@link #forward}, {@link #embed} and the returned caches only read the parameters, so they may run
- * concurrently as long as no one updates the parameters meanwhile. {@link #backward} adds into the shared
- * gradient arrays and must not run concurrently with itself.
+ * @implNote {@link #forward} and {@link #embed} copy the parameters once at their start and then work on private
+ * arrays, so they may run concurrently (e.g. one graph of a meta-batch per core) as long as no one updates the
+ * parameters meanwhile. {@link #backward} computes privately and adds into the shared gradient arrays under a
+ * lock, so it may run concurrently with itself too.
  */
 public final class GatedGnn {
 
@@ -107,7 +108,9 @@ public final class GatedGnn {
     }
 
     /**
-     * Runs the GNN on one graph and keeps everything its reverse pass needs.
+     * Runs the GNN on one graph and keeps everything its reverse pass needs. Virtual edges are the pairs of
+     * {@code graph.edges()} with distance up to the configured cutoff (the graph builder itself stops at its own
+     * cutoff, 50 by default).
      *
      * @throws NullPointerException if {@code graph} is null
      */
@@ -156,9 +159,11 @@ public final class GatedGnn {
         }
         GnnGradients g = new GnnGradients(config, shapes);
         cache.pass.backward(dStates, g);
-        for (int i = 0; i < shapes.length; i++) {
-            INDArray grad = parameters.get(i).grad();
-            grad.addi(Nd4j.createFromArray(g.flat(i)).reshape('c', grad.shape()));
+        synchronized (parameters) {
+            for (int i = 0; i < shapes.length; i++) {
+                INDArray grad = parameters.get(i).grad();
+                grad.addi(Nd4j.createFromArray(g.flat(i)).reshape('c', grad.shape()));
+            }
         }
     }
 
