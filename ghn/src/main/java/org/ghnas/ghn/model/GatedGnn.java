@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.ghnas.space.graph.ComputationalGraph;
 import org.ghnas.space.graph.NodeType;
@@ -178,6 +179,22 @@ public final class GatedGnn {
         requireNonNull(graph, "graph");
         GraphTopology topology = new GraphTopology(graph, shapes, config.virtualEdgeCutoff());
         return toFloat(new GnnPass(snapshot(), topology, false).meanState());
+    }
+
+    /**
+     * A graph-embedding function over a snapshot of the current parameters, for embedding many graphs with fixed
+     * weights (the search's hot path): it skips the per-call parameter read of {@link #embed} and gives the same
+     * values as {@code embed} as long as the parameters are unchanged. Later parameter updates do not reach it.
+     *
+     * @implNote The returned function is immutable and thread-safe.
+     */
+    public Function<ComputationalGraph, float[]> embedder() {
+        GnnWeights frozen = snapshot();
+        return graph -> {
+            requireNonNull(graph, "graph");
+            GraphTopology topology = new GraphTopology(graph, shapes, config.virtualEdgeCutoff());
+            return toFloat(new GnnPass(frozen, topology, false).meanState());
+        };
     }
 
     /** Reads the current parameter values into double arrays. */

@@ -57,13 +57,16 @@ final class GraphTopology {
         int[] virtInCount = new int[n + 1];
         int[] virtOutCount = new int[n + 1];
         for (Edge e : edges) {
-            if (e.distance() == 1) {
-                realInCount[e.target() + 1]++;
-                realOutCount[e.source() + 1]++;
+            int s = e.source() + 1;
+            int t = e.target() + 1;
+            int d = e.distance();
+            if (d == 1) {
+                realInCount[t]++;
+                realOutCount[s]++;
             }
-            if (virtual && e.distance() <= cutoff) {
-                virtInCount[e.target() + 1]++;
-                virtOutCount[e.source() + 1]++;
+            if (virtual && d <= cutoff) {
+                virtInCount[t]++;
+                virtOutCount[s]++;
             }
         }
         this.realIn = allocate(realInCount, false);
@@ -74,19 +77,26 @@ final class GraphTopology {
         int[] ro = realOut.start.clone();
         int[] vi = virtualIn.start.clone();
         int[] vo = virtualOut.start.clone();
+        double[] inverse = new double[Math.max(2, cutoff + 1)];
+        for (int d = 1; d < inverse.length; d++) {
+            inverse[d] = 1.0 / d;
+        }
         for (Edge e : edges) {
             int s = e.source();
             int t = e.target();
-            if (e.distance() == 1) {
+            int d = e.distance();
+            if (d == 1) {
                 realIn.node[ri[t]++] = s;
                 realOut.node[ro[s]++] = t;
             }
-            if (virtual && e.distance() <= cutoff) {
-                double w = 1.0 / e.distance();
-                virtualIn.node[vi[t]] = s;
-                virtualIn.weight[vi[t]++] = w;
-                virtualOut.node[vo[s]] = t;
-                virtualOut.weight[vo[s]++] = w;
+            if (virtual && d <= cutoff) {
+                double w = inverse[d];
+                int k = vi[t]++;
+                virtualIn.node[k] = s;
+                virtualIn.weight[k] = w;
+                k = vo[s]++;
+                virtualOut.node[k] = t;
+                virtualOut.weight[k] = w;
             }
         }
     }

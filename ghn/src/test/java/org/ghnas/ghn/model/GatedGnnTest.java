@@ -259,6 +259,22 @@ class GatedGnnTest {
     }
 
     @Test
+    void givenFrozenEmbedder_whenParametersChangeLater_thenItKeepsTheSnapshot() {
+        // Given
+        GatedGnn gnn = new GatedGnn(GhnConfig.ghn2(), new SplittableRandom(5));
+        ComputationalGraph g = TestGraphs.branchy();
+        var embedder = gnn.embedder();
+        float[] before = gnn.embed(g);
+
+        // When
+        gnn.parameters().get(0).value().addi(0.5);
+
+        // Then
+        assertThat(embedder.apply(g)).containsExactly(before);
+        assertThat(gnn.embed(g)).isNotEqualTo(before);
+    }
+
+    @Test
     void givenWrongInputs_whenBackward_thenRejected() {
         // Given
         GatedGnn gnn = new GatedGnn(GhnConfig.ghn2(), new SplittableRandom(5));
