@@ -13,7 +13,8 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
-        if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+        if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+                || e instanceof org.ghnas.space.data.DatasetException) {
             cl.getErr().println("ghnas: " + firstLine(e.getMessage()));
             return BAD_INPUT;
         }
