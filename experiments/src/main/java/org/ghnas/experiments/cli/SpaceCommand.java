@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
-import org.ghnas.experiments.io.AtomicFiles;
+import org.ghnas.space.io.AtomicFiles;
 import org.ghnas.space.Architecture;
 import org.ghnas.space.json.ArchitectureJson;
 import org.ghnas.space.json.SpecFileException;

@@ -6,7 +6,7 @@ import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.ghnas.experiments.io.AtomicFiles;
+import org.ghnas.space.io.AtomicFiles;
 import org.ghnas.space.Architecture;
 import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.data.DatasetSplits;

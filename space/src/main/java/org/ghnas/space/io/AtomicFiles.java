@@ -1,4 +1,4 @@
-package org.ghnas.experiments.io;
+package org.ghnas.space.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
