@@ -1,9 +1,9 @@
 package org.ghnas.ghn.model;
 
 import static java.util.Objects.requireNonNull;
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,9 +17,7 @@ import org.ghnas.space.graph.GraphNode;
 import org.ghnas.space.graph.NodeType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * GHN-2's parameter decoders: turn the node states of a computational graph into every parameter tensor of the
@@ -187,7 +185,7 @@ final class ParameterDecoder {
             throw new IllegalArgumentException("Invalid states shape: " + Arrays.toString(states.shape())
                     + ", expected [" + n + ", " + hid + "]");
         }
-        INDArray x = states.dataType() == dtype ? states : states.castTo(dtype);
+        Snapshot snap = new Snapshot(states);
         Map<Key, List<Integer>> byKey = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             GraphNode node = graph.node(i);
@@ -200,8 +198,8 @@ final class ParameterDecoder {
         List<Group> groups = new ArrayList<>(byKey.size());
         for (Map.Entry<Key, List<Integer>> e : byKey.entrySet()) {
             int[] nodes = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            Group group = new Group(e.getKey(), nodes);
-            group.forward(graph, x, tensors);
+            Group group = new Group(e.getKey(), nodes, snap);
+            group.forward(graph, tensors);
             groups.add(group);
         }
         return new Cache(this, graph, groups, tensors);
@@ -227,7 +225,7 @@ final class ParameterDecoder {
         for (Group group : cache.groups) {
             group.backward(dTensors, dStates);
         }
-        return fromDoubles(dStates).reshape(cache.tensors.length, hid);
+        return Buffers.create(dStates, dtype, cache.tensors.length, hid);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -385,62 +383,93 @@ final class ParameterDecoder {
 
     // ------------------------------------------------------------------------------------------------------------
     // A group of nodes decoded together
+    //
+    // ND4J runs only the matrix products (Nd4j.gemm, which passes transposes to BLAS instead of copying; the last
+    // conv layer is computed as Z3^T = W3 A2^T, [out*in, rows], so that each node's block is a strided slice).
+    // Gathers, biases, ReLUs, reductions and the small 1-D decoders run on Java arrays read and written through
+    // Buffers, because every ND4J op carries tens of microseconds of overhead.
+
+    /** Copies of the decoders' small tensors, taken once per forward pass. */
+    private final class Snapshot {
+        final double[] states;
+        final double[] fcb = Buffers.read(fcB.value());
+        final double[] c1b = Buffers.read(c1B.value());
+        final double[] c2b = Buffers.read(c2B.value());
+        final double[] clsw = Buffers.read(clsW.value());
+        final double[] clsb = Buffers.read(clsB.value());
+        final double[] d1w = Buffers.read(d1W.value());
+        final double[] d1b = Buffers.read(d1B.value());
+        final double[] d2w = Buffers.read(d2W.value());
+        final double[] d2b = Buffers.read(d2B.value());
+        final double[] bcw = Buffers.read(bcW.value());
+        final double[] bcb = Buffers.read(bcB.value());
+
+        Snapshot(INDArray states) {
+            this.states = Buffers.read(Buffers.denseRowMajor(states));
+        }
+    }
 
     private final class Group {
         private final Key key;
         private final int[] nodes;
+        private final Snapshot snap;
         private final List<Slot> slots = new ArrayList<>();
-        private INDArray x;
-        private INDArray a1;
+        private int outLength;
+        // conv trunk
+        private INDArray xArr;
+        private INDArray w1;
         private INDArray a1r;
         private INDArray a2;
-        private INDArray w1;
         private INDArray w3;
-        private INDArray r;
-        private INDArray r2;
-        private long[] outShape;
+        private int[] rows1;
+        private int[] rows3;
+        private double[] a1rV;
+        private double[] a2V;
+        private double[] z3;
+        // 1-D decoder
+        private double[] x;
+        private double[] h1;
+        private double[] z2;
 
-        Group(Key key, int[] nodes) {
+        Group(Key key, int[] nodes, Snapshot snap) {
             this.key = key;
             this.nodes = nodes;
+            this.snap = snap;
         }
 
-        void forward(ComputationalGraph graph, INDArray states, INDArray[][] tensors) {
-            x = states.getRows(nodes);
-            INDArray out = switch (key.kind()) {
+        void forward(ComputationalGraph graph, INDArray[][] tensors) {
+            double[] out = switch (key.kind()) {
                 case CONV, CLASS_WEIGHT -> convForward();
                 case ONE_D, CLASS_BIAS -> oneDForward();
             };
-            outShape = out.shape();
-            double[] values = toDoubles(out);
+            outLength = out.length;
             for (int j = 0; j < nodes.length; j++) {
                 addSlots(graph.node(nodes[j]), j);
             }
             for (Slot slot : slots) {
-                double[] v = slot.gather(values);
+                double[] v = slot.gather(out);
                 slot.normalize(v);
                 slot.value = v;
-                INDArray t = dtype == DataType.FLOAT
-                        ? Nd4j.createFromArray(Tiling.tileFloat(v, slot.block, slot.target))
-                        : Nd4j.createFromArray(Tiling.tileDouble(v, slot.block, slot.target));
                 INDArray[] nodeTensors = tensors[slot.node];
                 if (nodeTensors.length <= slot.tensor) {
                     nodeTensors = Arrays.copyOf(nodeTensors, slot.tensor + 1);
                     tensors[slot.node] = nodeTensors;
                 }
-                nodeTensors[slot.tensor] = t.reshape(slot.shape);
+                nodeTensors[slot.tensor] = tile(v, slot);
             }
         }
 
         private void addSlots(GraphNode node, int j) {
+            int n = nodes.length;
             switch (key.kind()) {
                 case CONV -> {
+                    // Z3^T [out*in, n*p]: element (o, i, a, b) of node j at (o*in + i, j*p + a*kw + b)
                     int p = key.kh() * key.kw();
-                    int[] strides = {key.in() * p, p, key.kw()};
-                    slots.add(weightSlot(node, j * key.out() * key.in() * p, strides, key.out(), key.in()));
+                    int cols = n * p;
+                    slots.add(weightSlot(node, j * p, new int[] {key.in() * cols, cols, key.kw()}, key.out(), key.in()));
                 }
-                case CLASS_WEIGHT -> slots.add(weightSlot(node, j * nc * key.in(), new int[] {key.in(), 1, 1},
-                        nc, key.in()));
+                // Y [classes, in*n]: element (k, i) of node j at (k, i*n + j)
+                case CLASS_WEIGHT -> slots.add(weightSlot(node, j, new int[] {key.in() * n, n, 1}, nc, key.in()));
                 case ONE_D -> {
                     if (node.type() == NodeType.BIAS) {
                         slots.add(vectorSlot(node, 0, j * 2 * m + m, m, Norm.TANH));
@@ -462,180 +491,374 @@ final class ParameterDecoder {
                 if (d == null) {
                     continue;
                 }
-                if (d.length() != (long) slot.target[0] * slot.target[1] * slot.target[2] * slot.target[3]) {
-                    throw new IllegalArgumentException("Invalid gradient of node " + slot.node + " tensor "
-                            + slot.tensor + ": shape " + Arrays.toString(d.shape()) + ", expected "
-                            + Arrays.toString(slot.shape));
-                }
-                double[] db = dtype == DataType.FLOAT
-                        ? Tiling.fold(toFloats(d), slot.block, slot.target)
-                        : Tiling.fold(toDoubles(d), slot.block, slot.target);
+                double[] db = fold(d, slot);
                 slot.normalizeBackward(db);
                 if (dOut == null) {
-                    dOut = new double[Math.toIntExact(Shape.lengthOf(outShape))];
+                    dOut = new double[outLength];
                 }
                 slot.scatterAdd(db, dOut);
             }
             if (dOut == null) {
                 return;
             }
-            INDArray dOutArr = fromDoubles(dOut).reshape(outShape);
-            INDArray dx = switch (key.kind()) {
-                case CONV, CLASS_WEIGHT -> convBackward(dOutArr);
-                case ONE_D, CLASS_BIAS -> oneDBackward(dOutArr);
-            };
-            double[] dxv = toDoubles(dx);
+            switch (key.kind()) {
+                case CONV, CLASS_WEIGHT -> convBackward(dOut, dStates);
+                case ONE_D, CLASS_BIAS -> oneDBackward(dOut, dStates);
+                default -> throw new IllegalStateException("Unknown kind " + key.kind());
+            }
+        }
+
+        private double[] stateRows() {
+            double[] v = new double[nodes.length * hid];
             for (int j = 0; j < nodes.length; j++) {
-                int dst = nodes[j] * hid;
-                for (int c = 0; c < hid; c++) {
-                    dStates[dst + c] += dxv[j * hid + c];
+                System.arraycopy(snap.states, nodes[j] * hid, v, j * hid, hid);
+            }
+            return v;
+        }
+
+        // Conv decoder: only the fc rows of positions (a < kh, b < kw) and the last conv's rows (o < out, i < in)
+        // are computed.
+
+        private double[] convForward() {
+            int kh = key.kh();
+            int kw = key.kw();
+            int p = kh * kw;
+            int n = nodes.length;
+            int rows = n * p;
+            int nO = key.out();
+            int nI = key.in();
+            int q = nO * nI;
+            xArr = Buffers.create(stateRows(), dtype, n, hid);
+            rows1 = new int[f * p];
+            for (int c = 0; c < f; c++) {
+                for (int a = 0; a < kh; a++) {
+                    for (int b = 0; b < kw; b++) {
+                        rows1[c * p + a * kw + b] = (c * s + a) * s + b;
+                    }
+                }
+            }
+            w1 = p == s * s ? fcW.value() : Buffers.gatherRows(fcW.value(), rows1);
+            double[] z1 = Buffers.read(gemm(xArr, false, w1, true));               // [n, f*p], columns (c, pos)
+            a1rV = new double[rows * f];                                            // [n*p, f], rows (j, pos)
+            for (int j = 0; j < n; j++) {
+                for (int c = 0; c < f; c++) {
+                    for (int pos = 0; pos < p; pos++) {
+                        int col = c * p + pos;
+                        a1rV[(j * p + pos) * f + c] = Math.max(0, z1[j * f * p + col] + snap.fcb[rows1[col]]);
+                    }
+                }
+            }
+            a1r = Buffers.create(a1rV, dtype, rows, f);
+            a2V = Buffers.read(gemm(a1r, false, c1W.value(), true));               // [n*p, g]
+            for (int r = 0; r < rows; r++) {
+                for (int e = 0; e < g; e++) {
+                    a2V[r * g + e] = Math.max(0, a2V[r * g + e] + snap.c1b[e]);
+                }
+            }
+            a2 = Buffers.create(a2V, dtype, rows, g);
+            boolean full = nO == m && nI == m;
+            rows3 = new int[q];
+            for (int o = 0; o < nO; o++) {
+                for (int i = 0; i < nI; i++) {
+                    rows3[o * nI + i] = o * m + i;
+                }
+            }
+            w3 = full ? c2W.value() : Buffers.gatherRows(c2W.value(), rows3);
+            z3 = Buffers.read(gemm(w3, false, a2, true));                           // Z3^T [out*in, n*p]
+            for (int k = 0; k < q; k++) {
+                double bias = snap.c2b[rows3[k]];
+                for (int r = 0; r < rows; r++) {
+                    z3[k * rows + r] += bias;
+                }
+            }
+            if (key.kind() != Kind.CLASS_WEIGHT) {
+                return z3;
+            }
+            // class_layer_predictor: Y[k, i*n + j] = clsB[k] + sum_o clsW[k, o] relu(Z3[o*in + i, j])
+            double[] y = new double[nc * nI * n];
+            for (int k = 0; k < nc; k++) {
+                Arrays.fill(y, k * nI * n, (k + 1) * nI * n, snap.clsb[k]);
+                for (int o = 0; o < m; o++) {
+                    double w = snap.clsw[k * m + o];
+                    for (int t = 0; t < nI * n; t++) {
+                        y[k * nI * n + t] += w * Math.max(0, z3[o * nI * n + t]);
+                    }
+                }
+            }
+            return y;
+        }
+
+        private void convBackward(double[] dOut, double[] dStates) {
+            int kh = key.kh();
+            int kw = key.kw();
+            int p = kh * kw;
+            int n = nodes.length;
+            int rows = n * p;
+            int nO = key.out();
+            int nI = key.in();
+            int q = nO * nI;
+            double[] dz3;
+            if (key.kind() == Kind.CLASS_WEIGHT) {
+                int cols = nI * n;
+                dz3 = new double[q * rows];
+                double[] dClsW = new double[nc * m];
+                double[] dClsB = new double[nc];
+                for (int k = 0; k < nc; k++) {
+                    for (int t = 0; t < cols; t++) {
+                        dClsB[k] += dOut[k * cols + t];
+                    }
+                    for (int o = 0; o < m; o++) {
+                        double w = snap.clsw[k * m + o];
+                        double acc = 0;
+                        for (int t = 0; t < cols; t++) {
+                            double z = z3[o * cols + t];
+                            if (z > 0) {
+                                double dy = dOut[k * cols + t];
+                                acc += dy * z;
+                                dz3[o * cols + t] += w * dy;
+                            }
+                        }
+                        dClsW[k * m + o] = acc;
+                    }
+                }
+                Buffers.add(clsW.grad(), null, dClsW);
+                Buffers.add(clsB.grad(), null, dClsB);
+            } else {
+                dz3 = dOut;
+            }
+            double[] db3 = new double[q];
+            for (int k = 0; k < q; k++) {
+                double acc = 0;
+                for (int r = 0; r < rows; r++) {
+                    acc += dz3[k * rows + r];
+                }
+                db3[k] = acc;
+            }
+            Buffers.add(c2B.grad(), rows3, db3);
+            INDArray dz3Arr = Buffers.create(dz3, dtype, q, rows);
+            if (w3 == c2W.value()) {
+                accumulate(c2W.grad(), dz3Arr, false, a2, false);
+            } else {
+                Buffers.addRows(c2W.grad(), rows3, Buffers.read(gemm(dz3Arr, false, a2, false)));
+            }
+            double[] dz2 = Buffers.read(gemm(dz3Arr, true, w3, false));            // [n*p, g]
+            double[] db2 = new double[g];
+            for (int r = 0; r < rows; r++) {
+                for (int e = 0; e < g; e++) {
+                    int at = r * g + e;
+                    if (a2V[at] <= 0) {
+                        dz2[at] = 0;
+                    }
+                    db2[e] += dz2[at];
+                }
+            }
+            Buffers.add(c1B.grad(), null, db2);
+            INDArray dz2Arr = Buffers.create(dz2, dtype, rows, g);
+            accumulate(c1W.grad(), dz2Arr, true, a1r, false);
+            double[] da1r = Buffers.read(gemm(dz2Arr, false, c1W.value(), false));  // [n*p, f]
+            double[] dz1 = new double[n * f * p];                                   // [n, f*p], columns (c, pos)
+            double[] db1 = new double[f * p];
+            for (int j = 0; j < n; j++) {
+                for (int c = 0; c < f; c++) {
+                    for (int pos = 0; pos < p; pos++) {
+                        int r = j * p + pos;
+                        int col = c * p + pos;
+                        double d = a1rV[r * f + c] > 0 ? da1r[r * f + c] : 0;
+                        dz1[j * f * p + col] = d;
+                        db1[col] += d;
+                    }
+                }
+            }
+            Buffers.add(fcB.grad(), rows1, db1);
+            INDArray dz1Arr = Buffers.create(dz1, dtype, n, (long) f * p);
+            if (w1 == fcW.value()) {
+                accumulate(fcW.grad(), dz1Arr, true, xArr, false);
+            } else {
+                Buffers.addRows(fcW.grad(), rows1, Buffers.read(gemm(dz1Arr, true, xArr, false)));
+            }
+            double[] dx = Buffers.read(gemm(dz1Arr, false, w1, false));            // [n, hid]
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < hid; k++) {
+                    dStates[nodes[j] * hid + k] += dx[j * hid + k];
                 }
             }
         }
 
-        // Conv decoder: the rows of fc for positions (a < kh, b < kw), rows (o < out, i < in) of the last conv.
+        // decoder_1d (+ bias_class for the classifier bias), in plain Java: h -> 2h -> 4h per node
 
-        private INDArray convForward() {
-            int kh = key.kh();
-            int kw = key.kw();
-            int p = kh * kw;
+        private double[] oneDForward() {
             int n = nodes.length;
-            int nO = key.out();
-            int nI = key.in();
-            w1 = p == s * s ? fcW.value()
-                    : fcW.value().reshape(f, s, s, hid).get(all(), interval(0, kh), interval(0, kw), all())
-                            .dup('c').reshape((long) f * p, hid);
-            INDArray b1 = p == s * s ? fcB.value()
-                    : fcB.value().reshape(f, s, s).get(all(), interval(0, kh), interval(0, kw)).dup('c')
-                            .reshape((long) f * p);
-            a1 = relu(x.mmul(w1.transpose()).addiRowVector(b1));
-            a1r = p == 1 ? a1 : a1.reshape(n, f, p).permute(0, 2, 1).dup('c').reshape((long) n * p, f);
-            a2 = relu(a1r.mmul(c1W.value().transpose()).addiRowVector(c1B.value()));
-            boolean full = nO == m && nI == m;
-            w3 = full ? c2W.value()
-                    : c2W.value().reshape(m, m, g).get(interval(0, nO), interval(0, nI), all()).dup('c')
-                            .reshape((long) nO * nI, g);
-            INDArray b3 = full ? c2B.value()
-                    : c2B.value().reshape(m, m).get(interval(0, nO), interval(0, nI)).dup('c')
-                            .reshape((long) nO * nI);
-            INDArray z3 = a2.mmul(w3.transpose()).addiRowVector(b3);
-            if (key.kind() == Kind.CLASS_WEIGHT) {
-                r = relu(z3);
-                r2 = r.reshape(n, m, nI).permute(1, 0, 2).dup('c').reshape(m, (long) n * nI);
-                INDArray y = clsW.value().mmul(r2).addiColumnVector(clsB.value());
-                return y.reshape(nc, n, nI).permute(1, 0, 2).dup('c');
+            x = stateRows();
+            h1 = new double[n * m];
+            z2 = new double[n * 2 * m];
+            for (int j = 0; j < n; j++) {
+                for (int u = 0; u < m; u++) {
+                    double acc = snap.d1b[u];
+                    for (int k = 0; k < hid; k++) {
+                        acc += snap.d1w[u * hid + k] * x[j * hid + k];
+                    }
+                    h1[j * m + u] = Math.max(0, acc);
+                }
+                for (int v = 0; v < 2 * m; v++) {
+                    double acc = snap.d2b[v];
+                    for (int u = 0; u < m; u++) {
+                        acc += snap.d2w[v * m + u] * h1[j * m + u];
+                    }
+                    z2[j * 2 * m + v] = acc;
+                }
             }
-            return p == 1 ? z3 : z3.reshape(n, p, (long) nO * nI).permute(0, 2, 1).dup('c');
+            if (key.kind() != Kind.CLASS_BIAS) {
+                return z2;
+            }
+            double[] y = new double[n * nc];
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < nc; k++) {
+                    double acc = snap.bcb[k];
+                    for (int u = 0; u < m; u++) {
+                        acc += snap.bcw[k * m + u] * Math.max(0, z2[j * 2 * m + m + u]);
+                    }
+                    y[j * nc + k] = acc;
+                }
+            }
+            return y;
         }
 
-        private INDArray convBackward(INDArray dOut) {
-            int kh = key.kh();
-            int kw = key.kw();
-            int p = kh * kw;
+        private void oneDBackward(double[] dOut, double[] dStates) {
             int n = nodes.length;
-            int nO = key.out();
-            int nI = key.in();
-            INDArray dz3;
-            if (key.kind() == Kind.CLASS_WEIGHT) {
-                INDArray dy = dOut.permute(1, 0, 2).dup('c').reshape(nc, (long) n * nI);
-                clsW.grad().addi(dy.mmul(r2.transpose()));
-                clsB.grad().addi(dy.sum(1));
-                INDArray dr2 = clsW.value().transpose().mmul(dy);
-                dz3 = dr2.reshape(m, n, nI).permute(1, 0, 2).dup('c').reshape(n, (long) m * nI).muli(positive(r));
-            } else {
-                dz3 = p == 1 ? dOut.reshape(n, (long) nO * nI)
-                        : dOut.permute(0, 2, 1).dup('c').reshape((long) n * p, (long) nO * nI);
-            }
-            INDArray dw3 = dz3.transpose().mmul(a2);
-            INDArray db3 = dz3.sum(0);
-            if (nO == m && nI == m) {
-                c2W.grad().addi(dw3);
-                c2B.grad().addi(db3);
-            } else {
-                c2W.grad().reshape(m, m, g).get(interval(0, nO), interval(0, nI), all()).addi(dw3.reshape(nO, nI, g));
-                c2B.grad().reshape(m, m).get(interval(0, nO), interval(0, nI)).addi(db3.reshape(nO, nI));
-            }
-            INDArray dz2 = dz3.mmul(w3).muli(positive(a2));
-            c1W.grad().addi(dz2.transpose().mmul(a1r));
-            c1B.grad().addi(dz2.sum(0));
-            INDArray da1r = dz2.mmul(c1W.value());
-            INDArray dz1 = (p == 1 ? da1r : da1r.reshape(n, p, f).permute(0, 2, 1).dup('c').reshape(n, (long) f * p))
-                    .muli(positive(a1));
-            INDArray dw1 = dz1.transpose().mmul(x);
-            INDArray db1 = dz1.sum(0);
-            if (p == s * s) {
-                fcW.grad().addi(dw1);
-                fcB.grad().addi(db1);
-            } else {
-                fcW.grad().reshape(f, s, s, hid).get(all(), interval(0, kh), interval(0, kw), all())
-                        .addi(dw1.reshape(f, kh, kw, hid));
-                fcB.grad().reshape(f, s, s).get(all(), interval(0, kh), interval(0, kw)).addi(db1.reshape(f, kh, kw));
-            }
-            return dz1.mmul(w1);
-        }
-
-        // decoder_1d (+ bias_class for the classifier bias)
-
-        private INDArray oneDForward() {
-            a1 = relu(x.mmul(d1W.value().transpose()).addiRowVector(d1B.value()));
-            INDArray z2 = a1.mmul(d2W.value().transpose()).addiRowVector(d2B.value());
+            double[] dz2;
             if (key.kind() == Kind.CLASS_BIAS) {
-                r = relu(z2.get(all(), interval(m, 2 * m)).dup('c'));
-                return r.mmul(bcW.value().transpose()).addiRowVector(bcB.value());
-            }
-            return z2;
-        }
-
-        private INDArray oneDBackward(INDArray dOut) {
-            INDArray dz2;
-            if (key.kind() == Kind.CLASS_BIAS) {
-                bcW.grad().addi(dOut.transpose().mmul(r));
-                bcB.grad().addi(dOut.sum(0));
-                INDArray dr = dOut.mmul(bcW.value()).muli(positive(r));
-                dz2 = Nd4j.zeros(dtype, nodes.length, 2L * m);
-                dz2.get(all(), interval(m, 2 * m)).assign(dr);
+                dz2 = new double[n * 2 * m];
+                double[] dBcW = new double[nc * m];
+                double[] dBcB = new double[nc];
+                for (int j = 0; j < n; j++) {
+                    for (int k = 0; k < nc; k++) {
+                        double dy = dOut[j * nc + k];
+                        dBcB[k] += dy;
+                        for (int u = 0; u < m; u++) {
+                            double r = z2[j * 2 * m + m + u];
+                            if (r > 0) {
+                                dBcW[k * m + u] += dy * r;
+                                dz2[j * 2 * m + m + u] += snap.bcw[k * m + u] * dy;
+                            }
+                        }
+                    }
+                }
+                Buffers.add(bcW.grad(), null, dBcW);
+                Buffers.add(bcB.grad(), null, dBcB);
             } else {
                 dz2 = dOut;
             }
-            d2W.grad().addi(dz2.transpose().mmul(a1));
-            d2B.grad().addi(dz2.sum(0));
-            INDArray dz1 = dz2.mmul(d2W.value()).muli(positive(a1));
-            d1W.grad().addi(dz1.transpose().mmul(x));
-            d1B.grad().addi(dz1.sum(0));
-            return dz1.mmul(d1W.value());
+            double[] dD2W = new double[2 * m * m];
+            double[] dD2B = new double[2 * m];
+            double[] dD1W = new double[m * hid];
+            double[] dD1B = new double[m];
+            double[] dh = new double[m];
+            for (int j = 0; j < n; j++) {
+                Arrays.fill(dh, 0);
+                for (int v = 0; v < 2 * m; v++) {
+                    double d = dz2[j * 2 * m + v];
+                    if (d == 0) {
+                        continue;
+                    }
+                    dD2B[v] += d;
+                    for (int u = 0; u < m; u++) {
+                        dD2W[v * m + u] += d * h1[j * m + u];
+                        dh[u] += snap.d2w[v * m + u] * d;
+                    }
+                }
+                for (int u = 0; u < m; u++) {
+                    if (h1[j * m + u] <= 0) {
+                        continue;
+                    }
+                    double d = dh[u];
+                    dD1B[u] += d;
+                    for (int k = 0; k < hid; k++) {
+                        dD1W[u * hid + k] += d * x[j * hid + k];
+                        dStates[nodes[j] * hid + k] += snap.d1w[u * hid + k] * d;
+                    }
+                }
+            }
+            Buffers.add(d2W.grad(), null, dD2W);
+            Buffers.add(d2B.grad(), null, dD2B);
+            Buffers.add(d1W.grad(), null, dD1W);
+            Buffers.add(d1B.grad(), null, dD1B);
         }
     }
 
     // ------------------------------------------------------------------------------------------------------------
     // Helpers
 
-    private static INDArray relu(INDArray a) {
-        return Transforms.relu(a, false);
+    /** {@code op(a) op(b)}. */
+    private static INDArray gemm(INDArray a, boolean ta, INDArray b, boolean tb) {
+        return Nd4j.gemm(a, b, ta, tb);
     }
 
-    private INDArray positive(INDArray a) {
-        return a.gt(0.0).castTo(dtype);
+    /**
+     * {@code grad += op(a) op(b)} in one BLAS call: the transpose of a dense row-major gradient is the dense
+     * column-major result array that {@code Nd4j.gemm} accumulates into.
+     */
+    private static void accumulate(INDArray grad, INDArray a, boolean ta, INDArray b, boolean tb) {
+        Nd4j.gemm(b, a, grad.transpose(), !tb, !ta, 1.0, 1.0);
     }
 
-    private INDArray fromDoubles(double[] v) {
-        INDArray a = Nd4j.createFromArray(v);
-        return dtype == DataType.DOUBLE ? a : a.castTo(dtype);
+    /** The tiled, normalised tensor of a slot, written row by row straight into a new array. */
+    private INDArray tile(double[] block, Slot slot) {
+        int[] t = slot.target;
+        int rowLen = t[1] * t[2] * t[3];
+        double[] rows = Tiling.tileRows(block, slot.block, t);
+        INDArray out = Nd4j.createUninitialized(dtype, slot.shape, 'c');
+        int bo = slot.block[0];
+        if (dtype == DataType.FLOAT) {
+            float[] rowsF = new float[rows.length];
+            for (int k = 0; k < rows.length; k++) {
+                rowsF[k] = (float) rows[k];
+            }
+            FloatBuffer fb = out.data().asNioFloat();
+            for (int o = 0; o < t[0]; o++) {
+                fb.put(o * rowLen, rowsF, (o % bo) * rowLen, rowLen);
+            }
+        } else {
+            DoubleBuffer db = out.data().asNioDouble();
+            for (int o = 0; o < t[0]; o++) {
+                db.put(o * rowLen, rows, (o % bo) * rowLen, rowLen);
+            }
+        }
+        return out;
     }
 
-    private static INDArray contiguous(INDArray a) {
-        boolean dense = a.offset() == 0 && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a)
-                && a.ordering() == 'c';
-        return dense ? a : a.dup('c');
-    }
-
-    private static double[] toDoubles(INDArray a) {
-        INDArray c = contiguous(a);
-        return c.dataType() == DataType.DOUBLE ? c.data().asDouble() : c.castTo(DataType.DOUBLE).data().asDouble();
-    }
-
-    private static float[] toFloats(INDArray a) {
-        INDArray c = contiguous(a);
-        return c.dataType() == DataType.FLOAT ? c.data().asFloat() : c.castTo(DataType.FLOAT).data().asFloat();
+    /** The gradient of a slot's block: the full-shape gradient {@code d} summed over the tiles. */
+    private double[] fold(INDArray d, Slot slot) {
+        int[] t = slot.target;
+        if (d.length() != (long) t[0] * t[1] * t[2] * t[3]) {
+            throw new IllegalArgumentException("Invalid gradient of node " + slot.node + " tensor " + slot.tensor
+                    + ": shape " + Arrays.toString(d.shape()) + ", expected " + Arrays.toString(slot.shape));
+        }
+        int rowLen = t[1] * t[2] * t[3];
+        int bo = slot.block[0];
+        double[] rows = new double[bo * rowLen];
+        INDArray c = Buffers.denseRowMajor(d.dataType() == dtype ? d : d.castTo(dtype));
+        if (dtype == DataType.FLOAT) {
+            FloatBuffer fb = c.data().asNioFloat();
+            float[] row = new float[rowLen];
+            for (int o = 0; o < t[0]; o++) {
+                fb.get(o * rowLen, row, 0, rowLen);
+                int dst = (o % bo) * rowLen;
+                for (int k = 0; k < rowLen; k++) {
+                    rows[dst + k] += row[k];
+                }
+            }
+        } else {
+            DoubleBuffer db = c.data().asNioDouble();
+            double[] row = new double[rowLen];
+            for (int o = 0; o < t[0]; o++) {
+                db.get(o * rowLen, row, 0, rowLen);
+                int dst = (o % bo) * rowLen;
+                for (int k = 0; k < rowLen; k++) {
+                    rows[dst + k] += row[k];
+                }
+            }
+        }
+        return Tiling.foldRows(rows, slot.block, t);
     }
 
     // ------------------------------------------------------------------------------------------------------------
