@@ -198,7 +198,7 @@ final class ParameterDecoder {
         List<Group> groups = new ArrayList<>(byKey.size());
         for (Map.Entry<Key, List<Integer>> e : byKey.entrySet()) {
             int[] nodes = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            Group group = new Group(e.getKey(), nodes, snap);
+            Group group = new Group(e.getKey(), nodes, snap, graph);
             group.forward(graph, tensors);
             groups.add(group);
         }
@@ -414,6 +414,8 @@ final class ParameterDecoder {
         private final int[] nodes;
         private final Snapshot snap;
         private final List<Slot> slots = new ArrayList<>();
+        private final int nO;
+        private final int nI;
         private int outLength;
         // conv trunk
         private INDArray xArr;
@@ -431,10 +433,20 @@ final class ParameterDecoder {
         private double[] h1;
         private double[] z2;
 
-        Group(Key key, int[] nodes, Snapshot snap) {
+        Group(Key key, int[] nodes, Snapshot snap, ComputationalGraph graph) {
             this.key = key;
             this.nodes = nodes;
             this.snap = snap;
+            // Within the reference's group only the channels some node needs are computed.
+            int out = 0;
+            int in = 0;
+            for (int node : nodes) {
+                List<Integer> shape = graph.node(node).shape();
+                out = Math.max(out, Math.min(shape.get(0), m));
+                in = Math.max(in, shape.size() > 1 ? Math.min(shape.get(1), m) : 0);
+            }
+            this.nO = key.kind() == Kind.CLASS_WEIGHT ? m : out;
+            this.nI = in;
         }
 
         void forward(ComputationalGraph graph, INDArray[][] tensors) {
@@ -446,8 +458,10 @@ final class ParameterDecoder {
             for (int j = 0; j < nodes.length; j++) {
                 addSlots(graph.node(nodes[j]), j);
             }
-            for (Slot slot : slots) {
-                double[] v = slot.gather(out);
+            double[][] blocks = key.kind() == Kind.CONV ? convBlocks(out) : null;
+            for (int k = 0; k < slots.size(); k++) {
+                Slot slot = slots.get(k);
+                double[] v = blocks != null ? blocks[k] : slot.gather(out);
                 slot.normalize(v);
                 slot.value = v;
                 INDArray[] nodeTensors = tensors[slot.node];
@@ -466,10 +480,10 @@ final class ParameterDecoder {
                     // Z3^T [out*in, n*p]: element (o, i, a, b) of node j at (o*in + i, j*p + a*kw + b)
                     int p = key.kh() * key.kw();
                     int cols = n * p;
-                    slots.add(weightSlot(node, j * p, new int[] {key.in() * cols, cols, key.kw()}, key.out(), key.in()));
+                    slots.add(weightSlot(node, j * p, new int[] {nI * cols, cols, key.kw()}, nO, nI));
                 }
                 // Y [classes, in*n]: element (k, i) of node j at (k, i*n + j)
-                case CLASS_WEIGHT -> slots.add(weightSlot(node, j, new int[] {key.in() * n, n, 1}, nc, key.in()));
+                case CLASS_WEIGHT -> slots.add(weightSlot(node, j, new int[] {nI * n, n, 1}, nc, nI));
                 case ONE_D -> {
                     if (node.type() == NodeType.BIAS) {
                         slots.add(vectorSlot(node, 0, j * 2 * m + m, m, Norm.TANH));
@@ -484,27 +498,83 @@ final class ParameterDecoder {
         }
 
         void backward(IntFunction<INDArray[]> dTensors, double[] dStates) {
-            double[] dOut = null;
-            for (Slot slot : slots) {
+            double[][] dBlocks = new double[slots.size()][];
+            boolean any = false;
+            for (int k = 0; k < slots.size(); k++) {
+                Slot slot = slots.get(k);
                 INDArray[] ds = dTensors.apply(slot.node);
                 INDArray d = ds == null || ds.length <= slot.tensor ? null : ds[slot.tensor];
-                if (d == null) {
-                    continue;
+                if (d != null) {
+                    dBlocks[k] = fold(d, slot);
+                    slot.normalizeBackward(dBlocks[k]);
+                    any = true;
                 }
-                double[] db = fold(d, slot);
-                slot.normalizeBackward(db);
-                if (dOut == null) {
-                    dOut = new double[outLength];
-                }
-                slot.scatterAdd(db, dOut);
             }
-            if (dOut == null) {
+            if (!any) {
                 return;
+            }
+            double[] dOut = new double[outLength];
+            if (key.kind() == Kind.CONV) {
+                convScatter(dBlocks, dOut);
+            } else {
+                for (int k = 0; k < slots.size(); k++) {
+                    if (dBlocks[k] != null) {
+                        slots.get(k).scatterAdd(dBlocks[k], dOut);
+                    }
+                }
             }
             switch (key.kind()) {
                 case CONV, CLASS_WEIGHT -> convBackward(dOut, dStates);
                 case ONE_D, CLASS_BIAS -> oneDBackward(dOut, dStates);
                 default -> throw new IllegalStateException("Unknown kind " + key.kind());
+            }
+        }
+
+        /**
+         * The blocks of all nodes of a conv group, read from Z3^T [out*in, n*p] row by row (node j's (o, i) entry
+         * is the run of p positions at column j*p), which walks the large array once instead of once per node.
+         */
+        private double[][] convBlocks(double[] z3t) {
+            int p = key.kh() * key.kw();
+            int cols = nodes.length * p;
+            double[][] v = new double[slots.size()][];
+            for (int j = 0; j < v.length; j++) {
+                int[] b = slots.get(j).block;
+                v[j] = new double[b[0] * b[1] * p];
+            }
+            for (int o = 0; o < nO; o++) {
+                for (int i = 0; i < nI; i++) {
+                    int base = (o * nI + i) * cols;
+                    for (int j = 0; j < v.length; j++) {
+                        int[] b = slots.get(j).block;
+                        if (o < b[0] && i < b[1]) {
+                            System.arraycopy(z3t, base + j * p, v[j], (o * b[1] + i) * p, p);
+                        }
+                    }
+                }
+            }
+            return v;
+        }
+
+        /** The adjoint of {@link #convBlocks}: adds the blocks' gradients (null = zero) into dZ3^T. */
+        private void convScatter(double[][] dBlocks, double[] dz3t) {
+            int p = key.kh() * key.kw();
+            int cols = nodes.length * p;
+            for (int o = 0; o < nO; o++) {
+                for (int i = 0; i < nI; i++) {
+                    int base = (o * nI + i) * cols;
+                    for (int j = 0; j < dBlocks.length; j++) {
+                        int[] b = slots.get(j).block;
+                        double[] d = dBlocks[j];
+                        if (d != null && o < b[0] && i < b[1]) {
+                            int src = (o * b[1] + i) * p;
+                            int dst = base + j * p;
+                            for (int t = 0; t < p; t++) {
+                                dz3t[dst + t] += d[src + t];
+                            }
+                        }
+                    }
+                }
             }
         }
 
@@ -525,8 +595,6 @@ final class ParameterDecoder {
             int p = kh * kw;
             int n = nodes.length;
             int rows = n * p;
-            int nO = key.out();
-            int nI = key.in();
             int q = nO * nI;
             xArr = Buffers.create(stateRows(), dtype, n, hid);
             rows1 = new int[f * p];
@@ -594,8 +662,6 @@ final class ParameterDecoder {
             int p = kh * kw;
             int n = nodes.length;
             int rows = n * p;
-            int nO = key.out();
-            int nI = key.in();
             int q = nO * nI;
             double[] dz3;
             if (key.kind() == Kind.CLASS_WEIGHT) {
