@@ -46,15 +46,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Grouping.</b> Nodes are grouped by the reference's decoder key ({@code GHN._map_net_params}: per channel
  * dimension n = min(size, 2h), n &rarr; 4n/3 if divisible by 3, n &rarr; 2h if at least h; spatial (kh, kw) capped
  * at s) and each group is decoded with batched matrix products that compute only the k&times;k positions and the
- * out&times;in channel rows of the key. This changes nothing but speed: in the reference's {@code ConvDecoder} the
- * channel subset is chosen as {@code cols.reshape(-1, n_in)[::2h // n_in]}, which selects exactly the rows
- * {@code (o, i < n_in)} when {@code n_in} divides 2h and otherwise fails on a reshape or shape mismatch, so whenever
- * the reference produces a tensor it equals the slice of the full decoder output computed here. Two deliberate
- * generalisations where the reference fails: (1) keys whose in-channel count does not divide 2h (in-channels 5,
- * 7, 10, 20, 28, ... below h) are decoded like every other key; (2) a kernel larger than s repeats the s&times;s map
- * as often as needed along each spatial axis (the reference repeats it 2&times;2, and only in its channel-subset
- * branch). Position encodings are recognised by {@link NodeType#POS_ENC} rather than by the reference's shape test
- * {@code (1, C, >= 11, .)}, so that they stay unnormalised on small inputs too.
+ * out&times;in channel rows its nodes need (at most the key's). This changes nothing but speed: the reference's
+ * {@code ConvDecoder} picks its channel subset as {@code cols.reshape(-1, n_in)[::2h // n_in]}, which selects
+ * exactly the rows {@code (o, i < n_in)} when {@code n_in} divides 2h and otherwise fails on a reshape or shape
+ * mismatch, so whenever the reference produces a tensor it equals the slice of the full decoder output computed
+ * here. Two deliberate generalisations where the reference fails: (1) keys whose in-channel count does not divide
+ * 2h (in-channels 5, 7, 10, 20, 28, ... below h) are decoded like every other key; (2) a kernel larger than s
+ * repeats the s&times;s map as often as needed along each spatial axis (the reference repeats it 2&times;2, only
+ * when both kh and kw exceed s, and only in its channel-subset branch). Position encodings are recognised by
+ * {@link NodeType#POS_ENC} rather than by the reference's shape test {@code (1, C, >= 11, .)}, so that they stay
+ * unnormalised on small inputs too.
+ *
+ * <p><b>Speed.</b> ND4J runs only the matrix products; gathers, biases, ReLUs, reductions, the 1-D decoders,
+ * tiling and normalisation run on Java arrays ({@link Buffers}), because each ND4J op costs 15-100 us here.
  *
  * <p><b>Initialisation</b> follows PyTorch's defaults for {@code nn.Linear} and 1x1 {@code nn.Conv2d}: weights and
  * biases uniform in {@code (-1/sqrt(fan_in), 1/sqrt(fan_in))}, drawn from the given generator in the order of

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.SplittableRandom;
 import org.ghnas.space.graph.ComputationalGraph;
 import org.ghnas.space.graph.GraphNode;
-import org.ghnas.space.graph.NodeType;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -256,9 +255,5 @@ class ParameterDecoderTest {
 
     static GraphNode find(ComputationalGraph graph, String name) {
         return graph.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    static boolean isOneD(GraphNode node) {
-        return node.type() == NodeType.BIAS || node.type() == NodeType.BN || node.type() == NodeType.LN;
     }
 }
