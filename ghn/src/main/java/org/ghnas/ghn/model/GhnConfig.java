@@ -68,4 +68,9 @@ public record GhnConfig(int hidden, int virtualEdgeCutoff, boolean layerNorm, in
     public GhnConfig withLayerNorm(boolean layerNorm) {
         return new GhnConfig(hidden, virtualEdgeCutoff, layerNorm, spatialMax, numClasses);
     }
+
+    /** Channels of the largest block the decoders predict ({@code 2 * hidden}); wider tensors are tiled. */
+    public int maxChannels() {
+        return 2 * hidden;
+    }
 }

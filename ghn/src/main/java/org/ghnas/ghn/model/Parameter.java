@@ -3,38 +3,40 @@ package org.ghnas.ghn.model;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One learnable tensor of the GHN with its gradient accumulator, named as in the reference's PyTorch
- * state dict (e.g. {@code gnn.gru.weight_ih}) so that checkpoints map one to one.
+ * A learnable tensor of the GHN with its gradient accumulator, named as in the reference's PyTorch state dict
+ * (e.g. {@code decoder.fc.0.weight}) so that optimisers and checkpoints can address it.
  *
- * <p>{@code backward} adds into {@code grad}; the caller zeroes it (e.g. after each optimiser step).
- *
- * @param name  state-dict name
- * @param value float32 values, updated in place by the optimiser
- * @param grad  float32 gradient of the same shape
- * @implNote The record is shallowly immutable; the two arrays are mutable by design.
+ * @param name  state-dict style name, unique within one GHN
+ * @param value the tensor itself, updated in place by an optimiser
+ * @param grad  same shape and data type as {@code value}; backward passes add into it
  */
 public record Parameter(String name, INDArray value, INDArray grad) {
 
-    /** Compact constructor that checks names, types and shapes. */
+    /**
+     * @throws IllegalArgumentException if the name is blank or value and grad differ in shape or data type
+     */
     public Parameter {
         requireNonNull(name, "name");
         requireNonNull(value, "value");
         requireNonNull(grad, "grad");
-        if (value.dataType() != DataType.FLOAT || grad.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException("value and grad of " + name + " must be FLOAT, but were "
-                    + value.dataType() + " and " + grad.dataType() + ".");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("Invalid parameter name: blank");
         }
-        if (!Arrays.equals(value.shape(), grad.shape())) {
-            throw new IllegalArgumentException("grad of " + name + " must have the shape of value "
-                    + Arrays.toString(value.shape()) + ", but was " + Arrays.toString(grad.shape()) + ".");
+        if (!Arrays.equals(value.shape(), grad.shape()) || value.dataType() != grad.dataType()) {
+            throw new IllegalArgumentException("Invalid grad of " + name + ": " + grad.dataType()
+                    + Arrays.toString(grad.shape()) + ", expected " + value.dataType() + Arrays.toString(value.shape()));
         }
     }
 
-    /** Number of scalars. */
+    /** Number of scalars in the tensor. */
+    public long size() {
+        return value.length();
+    }
+
+    /** Number of scalars (same as {@link #size()}). */
     public long length() {
         return value.length();
     }
