@@ -17,6 +17,15 @@ public final class OpProfile {
         v[backward ? 3 : 2]++;
     }
 
+    /** Adds figures of another profile ({forward ms, backward ms, forward calls, backward calls}) under a key. */
+    synchronized void addMillis(String key, double[] v) {
+        long[] t = nanos.computeIfAbsent(key, k -> new long[4]);
+        t[0] += Math.round(v[0] * 1e6);
+        t[1] += Math.round(v[1] * 1e6);
+        t[2] += Math.round(v[2]);
+        t[3] += Math.round(v[3]);
+    }
+
     /** Op kind to {forward ms, backward ms, forward calls, backward calls}. */
     public synchronized Map<String, double[]> millis() {
         Map<String, double[]> out = new TreeMap<>();
