@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ghnas space ...}: sample and describe architectures of the space. */
 @Command(name = "space", mixinStandardHelpOptions = true,
         description = "Sample and describe architectures of the DeepNets-1M-style space.",
-        subcommands = {SpaceCommand.Describe.class, SampleCommand.class, TrainCommand.class})
+        subcommands = {SpaceCommand.Describe.class, SampleCommand.class, TrainCommand.class, SpaceBenchCommand.class})
 final class SpaceCommand implements Runnable {
 
     @picocli.CommandLine.Spec
