@@ -1,7 +1,5 @@
 package org.ghnas.space.graph;
 
-import static java.util.Objects.requireNonNull;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -274,9 +272,5 @@ public final class ComputationalGraph {
     @Override
     public String toString() {
         return "ComputationalGraph[nodes=" + nodes.size() + ", realEdges=" + realEdgeCount + ", edges=" + edges.size() + "]";
-    }
-
-    static <T> T checkNotNull(T t, String what) {
-        return requireNonNull(t, what);
     }
 }
