@@ -55,6 +55,9 @@ final class GhnTrainCommand implements Runnable {
         if (logEvery < 1) {
             throw new IllegalArgumentException("--log-every: " + logEvery + " is not positive, expected >= 1");
         }
+        if (resume && !Files.exists(ckpt)) {
+            throw new IllegalArgumentException(ckpt + ": no such file");
+        }
         DatasetSplits splits = data.load();
         ImageDataset train = splits.train().splitValidation(0.1).train();
         GhnTrainer trainer;
