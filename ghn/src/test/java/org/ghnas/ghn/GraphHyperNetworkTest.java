@@ -90,4 +90,12 @@ class GraphHyperNetworkTest {
         Path missing = dir.resolve("none.ghn");
         assertThatThrownBy(() -> GraphHyperNetwork.load(missing)).hasMessage(missing + ": no such file");
     }
+
+    @Test
+    void givenShippedCheckpoint_whenLoaded_thenItIsAGhn2ThatEmbeds() {
+        GraphHyperNetwork ghn = GraphHyperNetwork.pretrained();
+        assertThat(ghn.config()).isEqualTo(GhnConfig.ghn2());
+        assertThat(ghn.parameterCount()).isEqualTo(1_620_764L);
+        assertThat(ghn.embed(nets(1).get(0)).dimension()).isEqualTo(32);
+    }
 }
