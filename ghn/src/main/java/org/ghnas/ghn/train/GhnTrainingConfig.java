@@ -14,14 +14,15 @@ import org.ghnas.ghn.model.GhnConfig;
  * Settings of one GHN-2 training run (facts §4), with defaults chosen for 2 CPU cores.
  *
  * <p><b>Why these defaults.</b> The reference trains with meta-batch 8, C from {32..128} and image batch 64 for
- * ~211k steps on a GPU. Here one step costs roughly the sum of 8 target-net forward+backward passes on 64 images at
- * C=16 (most of the time: convolutions on one core) plus the GHN's own passes (~50-150 ms per net for the GNN and
- * decoder). Measured on this machine (2 shared cores, OMP_NUM_THREADS=1): see {@code GhnTrainBenchmark} and the
- * report of the committed run. To get a useful number of updates per hour the defaults halve the image work
- * (batch 32 instead of 64) and the architecture work (meta-batch 4, C=8, classifier width 64) while keeping every
- * other choice of the reference (Adam 1e-3, weight decay 1e-5, clip 5, hidden 32, virtual edges 50, LayerNorm).
- * The GHN learns from many cheap small nets; predicted nets are evaluated at their own C later, since the decoders
- * tile to any width.
+ * ~211k steps on a GPU. Measured here (2 shared cores, OMP_NUM_THREADS=1, median of 3 steps,
+ * {@code GhnTrainBenchmark}): m=8, C=16, batch 64, fc 256 takes 10.5 s per step (~340 steps/hour); m=4, C=8,
+ * batch 32, fc 64 takes 2.0 s (~1,800 steps/hour; 2.2-3 s with other jobs on the machine). {@code GhnStepProfile}
+ * shows where the time goes: ~85-90% in the target nets' forward and backward passes ({@code space.runtime}), ~10%
+ * in the GHN's own passes (GNN + decoders, 0.1-0.2 s per net at hidden 32), a few % in sampling and planning. So
+ * the defaults shrink the target-net work (m=4, C=8, batch 32, classifier width 64) for 5x more updates per hour
+ * while keeping every other choice of the reference (Adam 1e-3, weight decay 1e-5, clip 5, hidden 32, virtual
+ * edges 50, LayerNorm); the decoders tile to any width, so predicted nets are evaluated at their own C later.
+ * Faster runtime kernels make larger settings affordable without other changes.
  *
  * @param seed              root seed: GHN initialisation, per-step architecture samples, image order, dropout
  * @param steps             total optimiser steps of the run
