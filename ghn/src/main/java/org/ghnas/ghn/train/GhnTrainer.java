@@ -167,7 +167,16 @@ public final class GhnTrainer {
         return mix(seed, step) | Long.MIN_VALUE;
     }
 
-    /** The outcome of one step. */
+    /**
+     * The outcome of one step.
+     *
+     * @param step     index of the step (0-based)
+     * @param loss     mean cross-entropy over the step's nets (NaN if none could run)
+     * @param accuracy share of correct top-1 guesses over all nets and images of the step
+     * @param gradNorm global gradient norm before clipping; NaN when the step was skipped
+     * @param skipped  whether the step left the weights unchanged (non-finite loss or gradient)
+     * @param nets     nets that took part (sampled nets the runtime cannot build are left out)
+     */
     public record StepResult(long step, double loss, double accuracy, double gradNorm, boolean skipped, int nets) {
     }
 
@@ -398,6 +407,7 @@ public final class GhnTrainer {
         toArchive(false).write(file);
     }
 
+    /** The run's settings. */
     public GhnTrainingConfig config() {
         return config;
     }
