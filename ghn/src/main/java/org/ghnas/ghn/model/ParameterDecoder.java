@@ -161,6 +161,11 @@ final class ParameterDecoder {
         return config;
     }
 
+    /** The data type the decoders compute and predict in. */
+    DataType dtype() {
+        return dtype;
+    }
+
     /** The decoders' learnable tensors in a fixed order (the order of initialisation). */
     List<Parameter> parameters() {
         return parameters;

@@ -250,7 +250,7 @@ class ParameterDecoderTest {
         assertThatThrownBy(() -> decoder.backward(cache, i -> new INDArray[] {Nd4j.zeros(DataType.FLOAT, 3)}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gradient of node");
         assertThatThrownBy(() -> new GhnConfig(30, 50, true, 11, 10))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden: 30");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden must be a positive multiple of 4, but was 30");
     }
 
     static GraphNode find(ComputationalGraph graph, String name) {

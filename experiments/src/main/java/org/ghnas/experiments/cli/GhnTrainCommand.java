@@ -1,0 +1,159 @@
+package org.ghnas.experiments.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.ghnas.ghn.train.GhnTrainer;
+import org.ghnas.ghn.train.GhnTrainingConfig;
+import org.ghnas.space.data.DatasetSplits;
+import org.ghnas.space.data.ImageDataset;
+import org.ghnas.space.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ghnas ghn train}: trains GHN-2 on the training images (the last 10% held out for validation, as the
+ * reference does), checkpointing to {@code OUT/checkpoint.ghn} and resuming from it with {@code --resume}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train GHN-2 on images; checkpoints to OUT/checkpoint.ghn, --resume continues exactly.")
+final class GhnTrainCommand implements Runnable {
+
+    /** Name of the checkpoint inside the output directory. */
+    static final String CHECKPOINT = "checkpoint.ghn";
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE.yaml", required = true,
+            description = "Training settings (keys of GhnTrainingConfig; missing keys take the defaults)")
+    Path config;
+
+    @Option(names = "--resume", description = "Continue from OUT/checkpoint.ghn (the config file must match the run's)")
+    boolean resume;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "ghn-run",
+            description = "Output directory for checkpoint.ghn, config.yaml and progress.csv (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--log-every", defaultValue = "10", description = "Steps between progress lines (default: ${DEFAULT-VALUE})")
+    int logEvery;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public void run() {
+        GhnTrainingConfig cfg = readConfig(config);
+        Path ckpt = out.resolve(CHECKPOINT);
+        if (logEvery < 1) {
+            throw new IllegalArgumentException("--log-every: " + logEvery + " is not positive, expected >= 1");
+        }
+        if (resume && !Files.exists(ckpt)) {
+            throw new IllegalArgumentException(ckpt + ": no such file");
+        }
+        DatasetSplits splits = data.load();
+        ImageDataset train = splits.train().splitValidation(0.1).train();
+        GhnTrainer trainer;
+        if (resume) {
+            trainer = GhnTrainer.resume(ckpt, train);
+            if (!trainer.config().withSteps(cfg.steps()).equals(cfg)) {
+                throw new IllegalArgumentException(config + ": differs from the run in " + ckpt
+                        + " (only steps may change on resume)");
+            }
+        } else {
+            if (Files.exists(ckpt)) {
+                throw new IllegalArgumentException(ckpt + ": exists; pass --resume to continue it or choose another --out");
+            }
+            trainer = GhnTrainer.start(cfg, train);
+            AtomicFiles.writeString(out.resolve("config.yaml"), toYaml(cfg));
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("ghn train: %s, %d training images, GHN %d parameters, step %d of %d, checkpoint %s%n",
+                splits.name(), train.size(), trainer.ghn().parameterCount(), trainer.completedSteps(), cfg.steps(),
+                ckpt);
+        err.flush();
+        long start = System.nanoTime();
+        long startStep = trainer.completedSteps();
+        double windowLoss = 0;
+        double windowAcc = 0;
+        int window = 0;
+        while (trainer.completedSteps() < cfg.steps()) {
+            GhnTrainer.StepResult r = trainer.step();
+            if (!r.skipped()) {
+                windowLoss += r.loss();
+                windowAcc += r.accuracy();
+                window++;
+            } else {
+                err.printf("step %d skipped: loss %s, gradient norm %s (skipped so far: %d)%n", r.step(), r.loss(),
+                        r.gradNorm(), trainer.skippedSteps());
+            }
+            long done = trainer.completedSteps();
+            boolean last = done == cfg.steps();
+            if (done % cfg.checkpointEvery() == 0 || last) {
+                trainer.save(ckpt);
+            }
+            if (done % logEvery == 0 || last) {
+                double secs = (System.nanoTime() - start) / 1e9;
+                double rate = (done - startStep) / secs;
+                double eta = (cfg.steps() - done) / rate;
+                String line = String.format("step %d/%d  %.3f steps/s  loss %.4f (running %.4f)  acc %.1f%% (running %.1f%%)"
+                                + "  skipped %d  ETA %s", done, cfg.steps(), rate, windowLoss / Math.max(1, window),
+                        trainer.runningLoss(), 100 * windowAcc / Math.max(1, window), 100 * trainer.runningAccuracy(),
+                        trainer.skippedSteps(), duration(eta));
+                err.println(line);
+                err.flush();
+                appendCsv(out.resolve("progress.csv"), done, secs, windowLoss / Math.max(1, window),
+                        windowAcc / Math.max(1, window), trainer);
+                windowLoss = 0;
+                windowAcc = 0;
+                window = 0;
+            }
+        }
+        spec.commandLine().getOut().println(ckpt);
+    }
+
+    static GhnTrainingConfig readConfig(Path file) {
+        JsonNode node;
+        try {
+            node = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML (" + OneLineErrors.firstLine(e.getMessage()) + ")");
+        }
+        return GhnTrainingConfig.fromJson(node, file.toString());
+    }
+
+    static String toYaml(GhnTrainingConfig cfg) {
+        StringBuilder sb = new StringBuilder();
+        cfg.toJson().fields().forEachRemaining(e -> sb.append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
+        return sb.toString();
+    }
+
+    private static void appendCsv(Path file, long step, double secs, double loss, double acc, GhnTrainer t) {
+        try {
+            if (!Files.exists(file)) {
+                Files.writeString(file, "step,session_seconds,loss,accuracy,running_loss,running_accuracy,skipped\n");
+            }
+            Files.writeString(file, String.format("%d,%.1f,%.5f,%.5f,%.5f,%.5f,%d%n", step, secs, loss, acc,
+                    t.runningLoss(), t.runningAccuracy(), t.skippedSteps()), java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(file + ": cannot be appended (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return String.format("%dh%02dm%02ds", s / 3600, (s / 60) % 60, s % 60);
+    }
+}

@@ -1,0 +1,97 @@
+package org.ghnas.experiments.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ghnas.ghn.GraphHyperNetwork;
+import org.ghnas.ghn.PredictedParameters;
+import org.ghnas.ghn.model.GhnConfig;
+import org.ghnas.space.json.ArchitectureJson;
+import org.ghnas.space.sample.DeepNets1MSampler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ghnas ghn ...}: exit codes, one-line errors, predict/embed outputs. */
+class GhnCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return GhnasCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void givenConfigWithUnknownKey_whenTrain_thenExit2WithFileAndField(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("t.yaml");
+        Files.writeString(yaml, "steps: 10\nmetaBatchSize: 4\n");
+        assertThat(run("ghn", "train", "--config", yaml.toString(), "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("ghnas: " + yaml + ": metaBatchSize: unknown key").doesNotContain("\n");
+    }
+
+    @Test
+    void givenConfigWithWrongType_whenTrain_thenExit2WithFileAndField(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("t.yaml");
+        Files.writeString(yaml, "steps: many\n");
+        assertThat(run("ghn", "train", "--config", yaml.toString(), "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("ghnas: " + yaml + ": steps: must be a 32-bit integer, but was \"many\".");
+    }
+
+    @Test
+    void givenInvalidValue_whenTrain_thenExit2NamingTheField(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("t.yaml");
+        Files.writeString(yaml, "channels: 7\n");
+        assertThat(run("ghn", "train", "--config", yaml.toString(), "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("ghnas: " + yaml + ": channels: channels must be an even");
+    }
+
+    @Test
+    void givenSpecs_whenEmbedAsCsvAndPredictWithOut_thenOneRowPerSpecAndReadableFiles(@TempDir Path dir)
+            throws IOException {
+        // Given a small saved GHN and two specs
+        Path ghnFile = dir.resolve("small.ghn");
+        GraphHyperNetwork ghn = GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 3);
+        ghn.save(ghnFile);
+        Path specs = dir.resolve("specs.json");
+        var nets = DeepNets1MSampler.builder(0).channels(8).fcDim(16).build().sample(2);
+        Files.writeString(specs, ArchitectureJson.toJson(nets));
+
+        // When / Then: embed
+        assertThat(run("ghn", "embed", specs.toString(), "--format", "csv", "--checkpoint", ghnFile.toString()))
+                .isEqualTo(0);
+        String[] lines = out.toString().strip().split("\n");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[0]).startsWith("index,e0,e1");
+        assertThat(lines[1].split(",")).hasSize(9);
+
+        // When / Then: predict
+        Path outDir = dir.resolve("pred");
+        assertThat(run("ghn", "predict", specs.toString(), "--checkpoint", ghnFile.toString(), "--out",
+                outDir.toString())).isEqualTo(0);
+        PredictedParameters p = PredictedParameters.read(outDir.resolve("net-1.params"));
+        assertThat(p.architecture()).isEqualTo(nets.get(1));
+        assertThat(out.toString()).contains(ghn.checksum());
+    }
+
+    @Test
+    void givenCorruptedCheckpoint_whenEmbed_thenExit2NamingTheFile(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.ghn");
+        Files.writeString(bad, "not a checkpoint at all, just some text that is long enough");
+        Path specs = dir.resolve("specs.json");
+        Files.writeString(specs, ArchitectureJson.toJson(DeepNets1MSampler.builder(0).build().sample(1)));
+        assertThat(run("ghn", "embed", specs.toString(), "--checkpoint", bad.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("ghnas: " + bad + ": not a ghnas tensor file");
+    }
+
+    @Test
+    void givenResumeWithoutCheckpoint_whenTrain_thenExit2NamingTheMissingFile(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("t.yaml");
+        Files.writeString(yaml, "steps: 10\n");
+        assertThat(run("ghn", "train", "--config", yaml.toString(), "--out", dir.toString(), "--resume")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("ghnas: " + dir.resolve("checkpoint.ghn") + ": no such file");
+    }
+}

@@ -1,0 +1,463 @@
+package org.ghnas.ghn.train;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+import org.ghnas.ghn.io.MalformedArchiveException;
+import org.ghnas.ghn.io.TensorArchive;
+import org.ghnas.ghn.model.Ghn2;
+import org.ghnas.ghn.model.Parameter;
+import org.ghnas.space.NetworkSpec;
+import org.ghnas.space.data.ImageBatch;
+import org.ghnas.space.data.ImageDataset;
+import org.ghnas.space.plan.InputShape;
+import org.ghnas.space.plan.NetworkPlan;
+import org.ghnas.space.runtime.ImageTensors;
+import org.ghnas.space.runtime.RunnableNetwork;
+import org.ghnas.space.runtime.Workspaces;
+import org.ghnas.space.sample.DeepNets1MSampler;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains GHN-2 on images the way the reference does (facts §4): each step samples {@code m} fresh in-distribution
+ * architectures, predicts all their parameters, runs one image batch through each (BatchNorm on batch statistics,
+ * dropout on), averages the cross-entropy over the nets, back-propagates into the GHN, clips the global gradient
+ * norm and takes one Adam step. The nets are processed one after another, each inside its own ND4J workspace, so
+ * memory stays bounded by one net.
+ *
+ * <pre>{@code
+ * GhnTrainer t = GhnTrainer.start(GhnTrainingConfig.defaults(), fashionMnistTrain);
+ * while (t.completedSteps() < 1000) {
+ *     GhnTrainer.StepResult r = t.step();
+ * }
+ * t.save(Path.of("ghn.ckpt"));
+ * GhnTrainer again = GhnTrainer.resume(Path.of("ghn.ckpt"), fashionMnistTrain);   // continues bit for bit
+ * }</pre>
+ *
+ * <p><b>Randomness and exact resume.</b> Everything a step draws is a pure function of (config seed, step index):
+ * the architecture sampler of step {@code t} is seeded with {@link #trainingSamplerSeed(long, long)}, the image
+ * order of epoch {@code e} with a seed derived from (seed, e), dropout of net {@code j} from (seed, t, j). So a run
+ * killed after a checkpoint and resumed from it reproduces the uninterrupted run's weights exactly.
+ *
+ * <p><b>Held-out architectures.</b> Training sampler seeds are always negative ({@link #trainingSamplerSeed} sets
+ * the sign bit); evaluation nets are drawn with non-negative seeds (e.g. {@code ghnas space sample --seed 0}),
+ * so no training step ever draws from an evaluation stream.
+ *
+ * <p>A step whose loss (any net's) or gradient is not finite changes nothing but the skipped counter.
+ *
+ * @implNote Not thread-safe.
+ */
+public final class GhnTrainer {
+
+    /** The checkpoint's kind in its {@link TensorArchive} header. */
+    public static final String CHECKPOINT_KIND = "ghn-checkpoint";
+    /** Current checkpoint format version. */
+    public static final int CHECKPOINT_VERSION = 1;
+
+    private static final String RNG = "L64X128MixRandom";
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+    private static final double EPS = 1e-8;
+    private static final double SMOOTHING = 0.98;
+
+    private final GhnTrainingConfig config;
+    private final ImageDataset train;
+    private final InputShape input;
+    private final Ghn2 ghn;
+    private final float[][] adamM;
+    private final float[][] adamV;
+    private long step;
+    private long skipped;
+    private long unsupportedNets;
+    private double runningLoss = Double.NaN;
+    private double runningAccuracy = Double.NaN;
+    private float[] lossHistory;
+    private float[] accuracyHistory;
+    private int[] epochOrder;
+    private long epochOfOrder = -1;
+
+    private GhnTrainer(GhnTrainingConfig config, ImageDataset train, Ghn2 ghn) {
+        this.config = requireNonNull(config, "config");
+        this.train = requireNonNull(train, "train");
+        if (train.classes() != 10) {
+            throw new IllegalArgumentException("train must have 10 classes (the GHN's classifier heads), but had "
+                    + train.classes() + ".");
+        }
+        if (train.size() < config.batchSize()) {
+            throw new IllegalArgumentException("train must hold at least batchSize (" + config.batchSize()
+                    + ") images, but held " + train.size() + ".");
+        }
+        this.input = new InputShape(train.channels(), train.height(), train.width(), train.classes(), false);
+        this.ghn = ghn;
+        List<Parameter> ps = ghn.parameters();
+        this.adamM = new float[ps.size()][];
+        this.adamV = new float[ps.size()][];
+        for (int i = 0; i < ps.size(); i++) {
+            adamM[i] = new float[Math.toIntExact(ps.get(i).length())];
+            adamV[i] = new float[Math.toIntExact(ps.get(i).length())];
+        }
+        this.lossHistory = new float[0];
+        this.accuracyHistory = new float[0];
+    }
+
+    /** A fresh run: GHN initialised from the config's seed, step 0. */
+    public static GhnTrainer start(GhnTrainingConfig config, ImageDataset train) {
+        return new GhnTrainer(config, train, new Ghn2(config.ghnConfig(), mix(config.seed(), 0x6768_6e69_6e69_74L)));
+    }
+
+    /**
+     * Continues a run from its checkpoint, exactly where it stopped.
+     *
+     * @throws MalformedArchiveException naming the file if it is missing, corrupted or not a checkpoint
+     * @throws IllegalArgumentException  if the dataset differs from the run's (name or size)
+     */
+    public static GhnTrainer resume(Path checkpoint, ImageDataset train) {
+        TensorArchive a = TensorArchive.read(checkpoint, CHECKPOINT_KIND, CHECKPOINT_VERSION);
+        ObjectNode meta = a.meta();
+        GhnTrainingConfig config = GhnTrainingConfig.fromJson(meta.path("config"), checkpoint + ": config");
+        JsonNode data = meta.path("dataset");
+        if (!data.path("name").asText().equals(train.name()) || data.path("size").asInt() != train.size()) {
+            throw new IllegalArgumentException(checkpoint + ": run trained on " + data.path("name").asText() + " ("
+                    + data.path("size").asInt() + " images), but resumed on " + train.name() + " (" + train.size()
+                    + " images)");
+        }
+        GhnTrainer t = new GhnTrainer(config, train, new Ghn2(config.ghnConfig(), 0));
+        List<Parameter> ps = t.ghn.parameters();
+        try {
+            for (int i = 0; i < ps.size(); i++) {
+                Parameter p = ps.get(i);
+                TensorArchive.Tensor w = a.tensor("param/" + p.name());
+                if (!Arrays.equals(w.shape(), p.value().shape())) {
+                    throw new IllegalArgumentException("tensor param/" + p.name() + " has shape "
+                            + Arrays.toString(w.shape()) + ", expected " + Arrays.toString(p.value().shape()));
+                }
+                p.value().assign(Nd4j.create(w.values(), p.value().shape(), 'c'));
+                t.adamM[i] = a.tensor("adam.m/" + p.name()).values().clone();
+                t.adamV[i] = a.tensor("adam.v/" + p.name()).values().clone();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MalformedArchiveException(checkpoint + ": " + e.getMessage());
+        }
+        t.step = meta.path("step").asLong();
+        t.skipped = meta.path("skippedSteps").asLong();
+        t.unsupportedNets = meta.path("unsupportedNets").asLong();
+        t.runningLoss = meta.path("runningLoss").isNumber() ? meta.path("runningLoss").asDouble() : Double.NaN;
+        t.runningAccuracy = meta.path("runningAccuracy").isNumber() ? meta.path("runningAccuracy").asDouble()
+                : Double.NaN;
+        t.lossHistory = a.tensor("history/loss").values().clone();
+        t.accuracyHistory = a.tensor("history/accuracy").values().clone();
+        return t;
+    }
+
+    /**
+     * The architecture sampler seed of training step {@code step}: a mix of both, with the sign bit set so that it
+     * never equals a held-out evaluation seed (those are non-negative).
+     */
+    public static long trainingSamplerSeed(long seed, long step) {
+        return mix(seed, step) | Long.MIN_VALUE;
+    }
+
+    /**
+     * The outcome of one step.
+     *
+     * @param step     index of the step (0-based)
+     * @param loss     mean cross-entropy over the step's nets (NaN if none could run)
+     * @param accuracy share of correct top-1 guesses over all nets and images of the step
+     * @param gradNorm global gradient norm before clipping; NaN when the step was skipped
+     * @param skipped  whether the step left the weights unchanged (non-finite loss or gradient)
+     * @param nets     nets that took part (sampled nets the runtime cannot build are left out)
+     */
+    public record StepResult(long step, double loss, double accuracy, double gradNorm, boolean skipped, int nets) {
+    }
+
+    /** Runs the next step (index {@link #completedSteps()}) and returns its figures. */
+    public StepResult step() {
+        long t = step;
+        ghn.zeroGrad();
+        List<NetworkSpec> specs = DeepNets1MSampler.builder(trainingSamplerSeed(config.seed(), t))
+                .channels(config.channels()).fcDim(config.fcDim()).build().sample(config.metaBatch());
+        ImageBatch batch = batch(t);
+        double lossSum = 0;
+        long correct = 0;
+        int nets = 0;
+        boolean finite = true;
+        for (int j = 0; j < specs.size() && finite; j++) {
+            NetworkPlan plan;
+            try {
+                plan = NetworkPlan.of(specs.get(j), input);
+            } catch (IllegalArgumentException e) {
+                unsupportedNets++;
+                continue;
+            }
+            RandomGenerator dropout = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), t), 1000 + j));
+            double[] r;
+            try {
+                r = Workspaces.scoped("ghn-train", () -> netStep(plan, batch, dropout, specs.size()));
+            } catch (RuntimeException e) {
+                // a net the GHN or the runtime cannot handle; its failure happens before any GHN gradient is added
+                unsupportedNets++;
+                System.err.println("ghn train: step " + t + ": net " + j + " left out: " + e);
+                continue;
+            }
+            if (!Double.isFinite(r[0])) {
+                finite = false;
+            }
+            lossSum += r[0];
+            correct += (long) r[1];
+            nets++;
+        }
+        double loss = nets == 0 ? Double.NaN : lossSum / nets;
+        double accuracy = nets == 0 ? Double.NaN : (double) correct / ((long) nets * batch.size());
+        double norm = finite && nets > 0 ? Workspaces.scoped("ghn-adam", this::update) : Double.NaN;
+        boolean skip = !Double.isFinite(norm);
+        if (skip) {
+            skipped++;
+            ghn.zeroGrad();
+        } else {
+            runningLoss = Double.isNaN(runningLoss) ? loss : SMOOTHING * runningLoss + (1 - SMOOTHING) * loss;
+            runningAccuracy = Double.isNaN(runningAccuracy) ? accuracy
+                    : SMOOTHING * runningAccuracy + (1 - SMOOTHING) * accuracy;
+        }
+        lossHistory = append(lossHistory, (float) loss);
+        accuracyHistory = append(accuracyHistory, (float) accuracy);
+        step = t + 1;
+        return new StepResult(t, loss, accuracy, norm, skip, nets);
+    }
+
+    /** Forward and backward of one net; returns {loss, correct}. Gradients are scaled by 1/m. */
+    private double[] netStep(NetworkPlan plan, ImageBatch batch, RandomGenerator dropout, int m) {
+        Ghn2.Prediction p = ghn.forward(plan);
+        RunnableNetwork net = RunnableNetwork.of(plan);
+        INDArray x = ImageTensors.of(batch, DataType.FLOAT);
+        RunnableNetwork.Pass pass = net.forward(p.parameters(), x, true, dropout);
+        double[][] z = pass.logits().toDoubleMatrix();
+        int[] labels = batch.labels();
+        double loss = 0;
+        int correct = 0;
+        double[][] dz = new double[z.length][];
+        for (int i = 0; i < z.length; i++) {
+            int best = 0;
+            for (int k = 1; k < z[i].length; k++) {
+                if (z[i][k] > z[i][best]) {
+                    best = k;
+                }
+            }
+            double max = z[i][best];
+            double sum = 0;
+            dz[i] = new double[z[i].length];
+            for (int k = 0; k < z[i].length; k++) {
+                dz[i][k] = Math.exp(z[i][k] - max);
+                sum += dz[i][k];
+            }
+            loss += Math.log(sum) - (z[i][labels[i]] - max);
+            for (int k = 0; k < z[i].length; k++) {
+                dz[i][k] = (dz[i][k] / sum - (k == labels[i] ? 1 : 0)) / (z.length * (double) m);
+            }
+            if (best == labels[i]) {
+                correct++;
+            }
+        }
+        loss /= z.length;
+        if (Double.isFinite(loss)) {
+            ghn.backward(p, net.backward(pass, Nd4j.create(dz).castTo(DataType.FLOAT)));
+        }
+        return new double[] {loss, correct};
+    }
+
+    /**
+     * Mean cross-entropy of the GHN's predictions for {@code specs} on {@code batch} (BN on batch statistics, no
+     * dropout, no gradient): a fixed yardstick for tests and progress reports.
+     */
+    double evaluate(List<NetworkSpec> specs, ImageBatch batch) {
+        double sum = 0;
+        for (NetworkSpec spec : specs) {
+            NetworkPlan plan = NetworkPlan.of(spec, input);
+            sum += Workspaces.scoped("ghn-eval", () -> {
+                INDArray logits = RunnableNetwork.of(plan).predict(ghn.forward(plan).parameters(),
+                        ImageTensors.of(batch, DataType.FLOAT));
+                double[][] z = logits.toDoubleMatrix();
+                double l = 0;
+                for (int i = 0; i < z.length; i++) {
+                    double max = Arrays.stream(z[i]).max().orElseThrow();
+                    double e = 0;
+                    for (double v : z[i]) {
+                        e += Math.exp(v - max);
+                    }
+                    l += Math.log(e) - (z[i][batch.labels()[i]] - max);
+                }
+                return l / z.length;
+            });
+        }
+        return sum / specs.size();
+    }
+
+    /** Clip + Adam with L2 weight decay (PyTorch semantics); returns the pre-clip norm, NaN if not finite. */
+    private double update() {
+        List<Parameter> ps = ghn.parameters();
+        float[][] grads = new float[ps.size()][];
+        double sq = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            grads[i] = ps.get(i).grad().dup('c').data().asFloat();
+            for (float g : grads[i]) {
+                sq += (double) g * g;
+            }
+        }
+        double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
+            return Double.NaN;
+        }
+        double scale = norm > config.gradClip() ? config.gradClip() / (norm + 1e-6) : 1.0;
+        long t = step + 1 - skipped;
+        double bc1 = 1 - Math.pow(BETA1, t);
+        double bc2 = 1 - Math.pow(BETA2, t);
+        double lr = config.learningRate();
+        double wd = config.weightDecay();
+        for (int i = 0; i < ps.size(); i++) {
+            Parameter p = ps.get(i);
+            float[] w = p.value().dup('c').data().asFloat();
+            float[] m = adamM[i];
+            float[] v = adamV[i];
+            float[] g = grads[i];
+            for (int k = 0; k < w.length; k++) {
+                double gk = g[k] * scale + wd * w[k];
+                m[k] = (float) (BETA1 * m[k] + (1 - BETA1) * gk);
+                v[k] = (float) (BETA2 * v[k] + (1 - BETA2) * gk * gk);
+                double denom = Math.sqrt(v[k] / bc2) + EPS;
+                w[k] = (float) (w[k] - lr * (m[k] / bc1) / denom);
+            }
+            p.value().assign(Nd4j.create(w, p.value().shape(), 'c'));
+        }
+        return norm;
+    }
+
+    private ImageBatch batch(long t) {
+        int perEpoch = train.size() / config.batchSize();
+        long epoch = t / perEpoch;
+        if (epoch != epochOfOrder) {
+            RandomGenerator rng = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), 0x696d6167L), epoch));
+            int[] order = new int[train.size()];
+            Arrays.setAll(order, k -> k);
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int s = order[i];
+                order[i] = order[j];
+                order[j] = s;
+            }
+            epochOrder = order;
+            epochOfOrder = epoch;
+        }
+        int from = (int) (t % perEpoch) * config.batchSize();
+        return train.batch(Arrays.copyOfRange(epochOrder, from, from + config.batchSize()));
+    }
+
+    /**
+     * Writes a checkpoint atomically: config, step, counters, running metrics, loss history, GHN weights and Adam
+     * moments, SHA-256 checked ({@link TensorArchive}).
+     */
+    public void save(Path file) {
+        toArchive(true).write(file);
+    }
+
+    /** The checkpoint as an archive; without the Adam moments it is a smaller weights-only file of the same kind. */
+    TensorArchive toArchive(boolean withOptimizer) {
+        ObjectNode meta = TensorArchive.newMeta();
+        meta.set("config", config.toJson());
+        meta.put("step", step);
+        meta.put("skippedSteps", skipped);
+        meta.put("unsupportedNets", unsupportedNets);
+        if (Double.isFinite(runningLoss)) {
+            meta.put("runningLoss", runningLoss);
+            meta.put("runningAccuracy", runningAccuracy);
+        }
+        meta.putObject("dataset").put("name", train.name()).put("size", train.size());
+        ObjectNode g = meta.putObject("ghn");
+        g.put("hidden", ghn.config().hidden()).put("virtualEdgeCutoff", ghn.config().virtualEdgeCutoff())
+                .put("layerNorm", ghn.config().layerNorm()).put("spatialMax", ghn.config().spatialMax())
+                .put("numClasses", ghn.config().numClasses());
+        meta.put("optimizer", withOptimizer);
+        Map<String, TensorArchive.Tensor> tensors = new LinkedHashMap<>();
+        List<Parameter> ps = ghn.parameters();
+        for (Parameter p : ps) {
+            tensors.put("param/" + p.name(), new TensorArchive.Tensor(p.value().shape(),
+                    p.value().dup('c').data().asFloat()));
+        }
+        if (withOptimizer) {
+            for (int i = 0; i < ps.size(); i++) {
+                tensors.put("adam.m/" + ps.get(i).name(), new TensorArchive.Tensor(ps.get(i).value().shape(), adamM[i]));
+                tensors.put("adam.v/" + ps.get(i).name(), new TensorArchive.Tensor(ps.get(i).value().shape(), adamV[i]));
+            }
+        }
+        tensors.put("history/loss", new TensorArchive.Tensor(new long[] {lossHistory.length}, lossHistory));
+        tensors.put("history/accuracy", new TensorArchive.Tensor(new long[] {accuracyHistory.length}, accuracyHistory));
+        return new TensorArchive(CHECKPOINT_KIND, CHECKPOINT_VERSION, meta, tensors);
+    }
+
+    /** Writes the weights without optimizer state (the shipped-checkpoint form, a third of the size). */
+    public void saveWeights(Path file) {
+        toArchive(false).write(file);
+    }
+
+    /** The run's settings. */
+    public GhnTrainingConfig config() {
+        return config;
+    }
+
+    /** The model being trained (its parameters change with every step). */
+    public Ghn2 ghn() {
+        return ghn;
+    }
+
+    /** Steps done so far, skipped ones included; the next step has this index. */
+    public long completedSteps() {
+        return step;
+    }
+
+    /** Steps skipped for a non-finite loss or gradient. */
+    public long skippedSteps() {
+        return skipped;
+    }
+
+    /** Sampled nets that could not be built for the dataset's input and were left out of their step. */
+    public long unsupportedNets() {
+        return unsupportedNets;
+    }
+
+    /** Exponential moving average (0.98) of the step loss; NaN before the first step. */
+    public double runningLoss() {
+        return runningLoss;
+    }
+
+    /** Exponential moving average (0.98) of the step's training accuracy; NaN before the first step. */
+    public double runningAccuracy() {
+        return runningAccuracy;
+    }
+
+    /** The mean loss of every step so far (NaN for steps without a finite loss). */
+    public float[] lossHistory() {
+        return lossHistory.clone();
+    }
+
+    private static float[] append(float[] a, float v) {
+        float[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+
+    /** SplitMix64-style mixing of two longs into a well-spread seed. */
+    static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,183 @@
+package org.ghnas.ghn.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ghnas.ghn.model.GhnConfig;
+
+/**
+ * Settings of one GHN-2 training run (facts §4), with defaults chosen for 2 CPU cores.
+ *
+ * <p><b>Why these defaults.</b> The reference trains with meta-batch 8, C from {32..128} and image batch 64 for
+ * ~211k steps on a GPU. Measured here (2 shared cores, OMP_NUM_THREADS=1, median of 3 steps,
+ * {@code GhnTrainBenchmark}): m=8, C=16, batch 64, fc 256 takes 10.5 s per step (~340 steps/hour); m=4, C=8,
+ * batch 32, fc 64 takes 2.0 s (~1,800 steps/hour; 2.2-3 s with other jobs on the machine). {@code GhnStepProfile}
+ * shows where the time goes: ~85-90% in the target nets' forward and backward passes ({@code space.runtime}), ~10%
+ * in the GHN's own passes (GNN + decoders, 0.1-0.2 s per net at hidden 32), a few % in sampling and planning. So
+ * the defaults shrink the target-net work (m=4, C=8, batch 32, classifier width 64) for 5x more updates per hour
+ * while keeping every other choice of the reference (Adam 1e-3, weight decay 1e-5, clip 5, hidden 32, virtual
+ * edges 50, LayerNorm); the decoders tile to any width, so predicted nets are evaluated at their own C later.
+ * Faster runtime kernels make larger settings affordable without other changes.
+ *
+ * @param seed              root seed: GHN initialisation, per-step architecture samples, image order, dropout
+ * @param steps             total optimiser steps of the run
+ * @param metaBatch         architectures per step (m)
+ * @param channels          base channel count C of the sampled training architectures
+ * @param fcDim             hidden width of sampled two-layer classifiers
+ * @param batchSize         images per step (the same batch goes through all m nets)
+ * @param learningRate      Adam step size
+ * @param weightDecay       L2 penalty added to the gradient (PyTorch Adam's {@code weight_decay})
+ * @param gradClip          largest global gradient norm; larger gradients are scaled down to it
+ * @param checkpointEvery   steps between checkpoints
+ * @param hidden            GHN node state width
+ * @param virtualEdgeCutoff longest shortest-path distance of a virtual edge (1 = none)
+ * @implNote Immutable value type.
+ */
+public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
+                                double learningRate, double weightDecay, double gradClip, int checkpointEvery,
+                                int hidden, int virtualEdgeCutoff) {
+
+    private static final List<String> FIELDS = List.of("seed", "steps", "metaBatch", "channels", "fcDim",
+            "batchSize", "learningRate", "weightDecay", "gradClip", "checkpointEvery", "hidden", "virtualEdgeCutoff");
+
+    /** Compact constructor that validates every field. */
+    public GhnTrainingConfig {
+        positive("steps", steps);
+        positive("metaBatch", metaBatch);
+        if (channels < 8 || channels % 2 != 0) {
+            throw new IllegalArgumentException("channels must be an even integer >= 8, but was " + channels + ".");
+        }
+        positive("fcDim", fcDim);
+        positive("batchSize", batchSize);
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be > 0 and finite, but was " + learningRate + ".");
+        }
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("weightDecay must be >= 0 and finite, but was " + weightDecay + ".");
+        }
+        if (!(gradClip > 0)) {
+            throw new IllegalArgumentException("gradClip must be > 0, but was " + gradClip + ".");
+        }
+        positive("checkpointEvery", checkpointEvery);
+        if (hidden < 4 || hidden % 4 != 0) {
+            throw new IllegalArgumentException("hidden must be a positive multiple of 4, but was " + hidden + ".");
+        }
+        positive("virtualEdgeCutoff", virtualEdgeCutoff);
+    }
+
+    private static void positive(String field, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(field + " must be >= 1, but was " + value + ".");
+        }
+    }
+
+    /** The defaults (see the class comment): seed 1, 100k steps, m=4, C=8, fc 64, batch 32, Adam 1e-3/1e-5, clip 5. */
+    public static GhnTrainingConfig defaults() {
+        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50);
+    }
+
+    /** The GHN this run trains: GHN-2 with this run's hidden width and virtual-edge cutoff, 10 classes. */
+    public GhnConfig ghnConfig() {
+        return new GhnConfig(hidden, virtualEdgeCutoff, true, 11, 10);
+    }
+
+    /** A copy with another step count. */
+    public GhnTrainingConfig withSteps(int n) {
+        return new GhnTrainingConfig(seed, n, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff);
+    }
+
+    /** The config as a JSON object with one key per field. */
+    public ObjectNode toJson() {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("seed", seed).put("steps", steps).put("metaBatch", metaBatch).put("channels", channels)
+                .put("fcDim", fcDim).put("batchSize", batchSize).put("learningRate", learningRate)
+                .put("weightDecay", weightDecay).put("gradClip", gradClip).put("checkpointEvery", checkpointEvery)
+                .put("hidden", hidden).put("virtualEdgeCutoff", virtualEdgeCutoff);
+        return o;
+    }
+
+    /**
+     * Reads a config from a JSON/YAML object tree strictly: every key must be a field name, every value of the
+     * field's type; missing keys take the defaults.
+     *
+     * @param source names the file in messages
+     * @throws IllegalArgumentException {@code "SOURCE: field: message"} for an unknown key, a wrong type or an
+     *                                  invalid value
+     */
+    public static GhnTrainingConfig fromJson(JsonNode node, String source) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return defaults();
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(source + ": (root): must be a mapping of field: value, but was "
+                    + node.getNodeType().toString().toLowerCase() + ".");
+        }
+        Set<String> known = new LinkedHashSet<>(FIELDS);
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            String key = it.next().getKey();
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException(source + ": " + key + ": unknown key, expected one of "
+                        + String.join(", ", FIELDS) + ".");
+            }
+        }
+        GhnTrainingConfig d = defaults();
+        try {
+            return new GhnTrainingConfig(
+                    longOf(node, "seed", d.seed, source), intOf(node, "steps", d.steps, source),
+                    intOf(node, "metaBatch", d.metaBatch, source), intOf(node, "channels", d.channels, source),
+                    intOf(node, "fcDim", d.fcDim, source), intOf(node, "batchSize", d.batchSize, source),
+                    doubleOf(node, "learningRate", d.learningRate, source),
+                    doubleOf(node, "weightDecay", d.weightDecay, source),
+                    doubleOf(node, "gradClip", d.gradClip, source),
+                    intOf(node, "checkpointEvery", d.checkpointEvery, source),
+                    intOf(node, "hidden", d.hidden, source),
+                    intOf(node, "virtualEdgeCutoff", d.virtualEdgeCutoff, source));
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) {
+                throw e;
+            }
+            String m = e.getMessage();
+            int space = m.indexOf(' ');
+            throw new IllegalArgumentException(source + ": " + m.substring(0, space) + ": " + m, e);
+        }
+    }
+
+    private static long longOf(JsonNode node, String field, long fallback, String source) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new IllegalArgumentException(source + ": " + field + ": must be an integer, but was " + v + ".");
+        }
+        return v.asLong();
+    }
+
+    private static int intOf(JsonNode node, String field, int fallback, String source) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new IllegalArgumentException(source + ": " + field + ": must be a 32-bit integer, but was " + v + ".");
+        }
+        return v.asInt();
+    }
+
+    private static double doubleOf(JsonNode node, String field, double fallback, String source) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException(source + ": " + field + ": must be a number, but was " + v + ".");
+        }
+        return v.asDouble();
+    }
+}

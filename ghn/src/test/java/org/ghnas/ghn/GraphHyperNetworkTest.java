@@ -1,0 +1,101 @@
+package org.ghnas.ghn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ghnas.ghn.io.MalformedArchiveException;
+import org.ghnas.ghn.model.GhnConfig;
+import org.ghnas.space.NetworkSpec;
+import org.ghnas.space.runtime.NetworkParameters;
+import org.ghnas.space.sample.DeepNets1MSampler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The public GHN API: predict, embed, save/load, file round trips. */
+class GraphHyperNetworkTest {
+
+    private static final GhnConfig SMALL = new GhnConfig(8, 50, true, 11, 10);
+
+    private static List<NetworkSpec> nets(int n) {
+        return DeepNets1MSampler.builder(0).channels(8).fcDim(16).build().sample(n);
+    }
+
+    @Test
+    void givenSameSeed_whenInitialised_thenSameChecksumAndEmbeddings() {
+        GraphHyperNetwork a = GraphHyperNetwork.initialize(SMALL, 4);
+        GraphHyperNetwork b = GraphHyperNetwork.initialize(SMALL, 4);
+        assertThat(a.checksum()).isEqualTo(b.checksum()).hasSize(64);
+        assertThat(GraphHyperNetwork.initialize(SMALL, 5).checksum()).isNotEqualTo(a.checksum());
+        List<NetworkSpec> specs = nets(3);
+        assertThat(a.embed(specs)).isEqualTo(b.embed(specs));
+        assertThat(a.embed(specs.get(0)).dimension()).isEqualTo(8);
+        assertThat(a.embed(specs.get(0))).isNotEqualTo(a.embed(specs.get(1)));
+    }
+
+    @Test
+    void givenSavedGhn_whenLoaded_thenSameChecksumAndPredictions(@TempDir Path dir) {
+        GraphHyperNetwork ghn = GraphHyperNetwork.initialize(SMALL, 7);
+        Path file = dir.resolve("ghn.bin");
+        ghn.save(file);
+        GraphHyperNetwork back = GraphHyperNetwork.load(file);
+        assertThat(back.checksum()).isEqualTo(ghn.checksum());
+        NetworkSpec spec = nets(1).get(0);
+        assertThat(back.predict(spec).tensor(0)).containsExactly(ghn.predict(spec).tensor(0));
+    }
+
+    @Test
+    void givenPrediction_whenWrittenAndRead_thenEveryTensorIsEqual(@TempDir Path dir) throws IOException {
+        // Given
+        GraphHyperNetwork ghn = GraphHyperNetwork.initialize(SMALL, 7);
+        PredictedParameters p = ghn.predict(nets(2).get(1));
+        Path file = dir.resolve("net.params");
+
+        // When
+        p.write(file);
+        PredictedParameters back = PredictedParameters.read(file);
+
+        // Then
+        assertThat(back.architecture()).isEqualTo(p.architecture());
+        assertThat(back.parameterCount()).isEqualTo(p.parameterCount()).isPositive();
+        for (int i = 0; i < p.tensorCount(); i++) {
+            assertThat(back.tensor(i)).containsExactly(p.tensor(i));
+        }
+        NetworkParameters np = back.toNetworkParameters();
+        assertThat(np.scalarCount()).isEqualTo(p.parameterCount());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 40] ^= 4;
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> PredictedParameters.read(file)).isInstanceOf(MalformedArchiveException.class)
+                .hasMessageStartingWith(file.toString());
+    }
+
+    @Test
+    void givenEmbedding_whenCopied_thenImmutableAndComparedByContent() {
+        float[] v = {1f, 2f};
+        GraphEmbedding e = new GraphEmbedding(v);
+        v[0] = 9f;
+        e.values()[1] = 9f;
+        assertThat(e).isEqualTo(new GraphEmbedding(new float[] {1f, 2f}));
+        assertThat(e.hashCode()).isEqualTo(new GraphEmbedding(new float[] {1f, 2f}).hashCode());
+        assertThatThrownBy(() -> new GraphEmbedding(new float[] {Float.NaN}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("values[0]");
+    }
+
+    @Test
+    void givenMissingFile_whenLoaded_thenOneLineErrorNamesIt(@TempDir Path dir) {
+        Path missing = dir.resolve("none.ghn");
+        assertThatThrownBy(() -> GraphHyperNetwork.load(missing)).hasMessage(missing + ": no such file");
+    }
+
+    @Test
+    void givenShippedCheckpoint_whenLoaded_thenItIsAGhn2ThatEmbeds() {
+        GraphHyperNetwork ghn = GraphHyperNetwork.pretrained();
+        assertThat(ghn.config()).isEqualTo(GhnConfig.ghn2());
+        assertThat(ghn.parameterCount()).isEqualTo(1_620_764L);
+        assertThat(ghn.embed(nets(1).get(0)).dimension()).isEqualTo(32);
+    }
+}

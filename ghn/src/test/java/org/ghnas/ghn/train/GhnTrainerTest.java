@@ -1,0 +1,133 @@
+package org.ghnas.ghn.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ghnas.ghn.io.MalformedArchiveException;
+import org.ghnas.ghn.model.Parameter;
+import org.ghnas.space.NetworkSpec;
+import org.ghnas.space.data.ImageDataset;
+import org.ghnas.space.sample.DeepNets1MSampler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GHN training on a tiny synthetic image set: learning, exact resume, checkpoint integrity. */
+class GhnTrainerTest {
+
+    /** Small GHN (hidden 8), 2 nets of C=8 per step, 8 images per step. */
+    static final GhnTrainingConfig TINY = new GhnTrainingConfig(3, 100, 2, 8, 16, 8, 1e-2, 1e-5, 5.0, 10, 8, 50);
+
+    /** 16 grey 32x32 images of two classes: class 1 has a bright left half, class 0 a bright right half. */
+    static ImageDataset images() {
+        int n = 16;
+        byte[] pixels = new byte[n * 1024];
+        byte[] labels = new byte[n];
+        SplittableRandom r = new SplittableRandom(4);
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 2);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    boolean bright = (x < 16) == (i % 2 == 1);
+                    pixels[i * 1024 + y * 32 + x] = (byte) ((bright ? 180 : 40) + r.nextInt(40));
+                }
+            }
+        }
+        return ImageDataset.of("synthetic", pixels, labels, 1, 32, 32, 10, new double[] {0.45}, new double[] {0.3});
+    }
+
+    private static List<float[]> weights(GhnTrainer t) {
+        return t.ghn().parameters().stream().map(p -> p.value().dup('c').data().asFloat()).toList();
+    }
+
+    @Test
+    void givenFixedNetsAndBatch_whenTrainedAFewSteps_thenTheirLossDecreases() {
+        // Given
+        ImageDataset data = images();
+        GhnTrainer t = GhnTrainer.start(TINY, data);
+        List<NetworkSpec> held = DeepNets1MSampler.builder(0).channels(8).fcDim(16).build().sample(2);
+        double before = t.evaluate(held, data.batch(0, 16));
+
+        // When
+        for (int i = 0; i < 8; i++) {
+            t.step();
+        }
+
+        // Then
+        double after = t.evaluate(held, data.batch(0, 16));
+        assertThat(after).isLessThan(before - 0.1);
+        assertThat(t.completedSteps()).isEqualTo(8);
+        assertThat(t.lossHistory()).hasSize(8);
+    }
+
+    @Test
+    void givenCheckpointAfterKSteps_whenResumed_thenWeightsEqualAnUninterruptedRunBitForBit(@TempDir Path dir) {
+        // Given N = 4 steps straight
+        ImageDataset data = images();
+        GhnTrainer straight = GhnTrainer.start(TINY, data);
+        for (int i = 0; i < 4; i++) {
+            straight.step();
+        }
+
+        // When k = 2 steps, checkpoint, reload, 2 more
+        GhnTrainer first = GhnTrainer.start(TINY, data);
+        first.step();
+        first.step();
+        Path ckpt = dir.resolve("run.ckpt");
+        first.save(ckpt);
+        GhnTrainer resumed = GhnTrainer.resume(ckpt, data);
+        assertThat(resumed.completedSteps()).isEqualTo(2);
+        resumed.step();
+        resumed.step();
+
+        // Then
+        List<float[]> a = weights(straight);
+        List<float[]> b = weights(resumed);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i)).as(straight.ghn().parameters().get(i).name()).containsExactly(a.get(i));
+        }
+        assertThat(resumed.runningLoss()).isEqualTo(straight.runningLoss());
+        assertThat(resumed.lossHistory()).containsExactly(straight.lossHistory());
+    }
+
+    @Test
+    void givenCorruptedOrMissingCheckpoint_whenResumed_thenOneLineErrorNamesTheFile(@TempDir Path dir)
+            throws IOException {
+        ImageDataset data = images();
+        GhnTrainer t = GhnTrainer.start(TINY, data);
+        Path ckpt = dir.resolve("run.ckpt");
+        t.save(ckpt);
+        byte[] bytes = Files.readAllBytes(ckpt);
+        bytes[bytes.length / 2] ^= 1;
+        Path bad = dir.resolve("bad.ckpt");
+        Files.write(bad, bytes);
+
+        assertThatThrownBy(() -> GhnTrainer.resume(bad, data)).isInstanceOf(MalformedArchiveException.class)
+                .hasMessageStartingWith(bad.toString()).hasMessageContaining("SHA-256").hasMessageNotContaining("\n");
+        Path missing = dir.resolve("missing.ckpt");
+        assertThatThrownBy(() -> GhnTrainer.resume(missing, data)).isInstanceOf(MalformedArchiveException.class)
+                .hasMessage(missing + ": no such file");
+        Path truncated = dir.resolve("short.ckpt");
+        Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(ckpt), 100));
+        assertThatThrownBy(() -> GhnTrainer.resume(truncated, data)).hasMessageStartingWith(truncated.toString());
+    }
+
+    @Test
+    void givenAnySeedAndStep_whenTrainingSeedDerived_thenItIsNegativeSoNeverAnEvaluationSeed() {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(GhnTrainer.trainingSamplerSeed(r.nextLong(), r.nextLong(1_000_000))).isNegative();
+        }
+        assertThat(GhnTrainer.trainingSamplerSeed(1, 0)).isNotEqualTo(GhnTrainer.trainingSamplerSeed(1, 1));
+    }
+
+    @Test
+    void givenParameters_whenListed_thenNamesAreUnique() {
+        GhnTrainer t = GhnTrainer.start(TINY, images());
+        assertThat(t.ghn().parameters().stream().map(Parameter::name)).doesNotHaveDuplicates();
+    }
+}
