@@ -91,7 +91,7 @@ final class TrainCommand implements Runnable {
         }
         double accuracy = SgdTrainer.accuracy(net, params, splits.test(), 64);
         ObjectNode result = ArchitectureJson.mapper().createObjectNode();
-        result.put("command", "ghnas space train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        result.put("command", "ghnas " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         result.set("spec", ArchitectureJson.toNode(netSpec));
         result.put("dataset", splits.name());
         result.put("params", plan.parameterCount());
