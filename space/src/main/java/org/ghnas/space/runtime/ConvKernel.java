@@ -21,7 +21,7 @@ final class ConvKernel {
 
     static INDArray forward(INDArray x, INDArray w, ConvGeometry g) {
         long[] ys = outputShape(x, w, g);
-        if (isPolyphase(g)) {
+        if (isPolyphase(g, x)) {
             return polyphaseForward(x, w, g, ys);
         }
         INDArray y = CustomOps.empty(x.dataType(), ys);
@@ -40,7 +40,7 @@ final class ConvKernel {
     static INDArray[] backward(INDArray x, INDArray w, INDArray dy, ConvGeometry g) {
         long[] ys = outputShape(x, w, g);
         CustomOps.requireSameShape(dy, ys, "dy");
-        if (isPolyphase(g)) {
+        if (isPolyphase(g, x)) {
             return polyphaseBackward(x, w, dy, g);
         }
         INDArray dx = CustomOps.empty(x.dataType(), x.shape());
@@ -57,9 +57,10 @@ final class ConvKernel {
         return new INDArray[] {dx, isDepthwise(g) ? dw.permute(2, 3, 0, 1).dup('c') : dw};
     }
 
-    private static boolean isPolyphase(ConvGeometry g) {
+    /** Maps smaller than 2d per side leave polyphase components of one pixel or none, which strided views reject. */
+    private static boolean isPolyphase(ConvGeometry g, INDArray x) {
         int d = g.dilation();
-        return isDepthwise(g) && d > 1 && g.sh() == g.sw() && (g.sh() == 1 || g.sh() == d)
+        return isDepthwise(g) && d > 1 && x.size(2) >= 2L * d && x.size(3) >= 2L * d && g.sh() == g.sw() && (g.sh() == 1 || g.sh() == d)
                 && 2 * g.ph() == d * (g.kh() - 1) && 2 * g.pw() == d * (g.kw() - 1);
     }
 

@@ -81,6 +81,22 @@ class ConvKernelTest {
         Tensors.assertClose(ConvKernel.backward(x, w, dy, g)[1], ConvKernel.backward(x.dup(), w.dup(), dy, g)[1], 0);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5})
+    void givenTinyMaps_whenDilatedDepthwise_thenMatchesNaiveConvolution(int size) {
+        SplittableRandom rng = new SplittableRandom(size);
+        for (int k : new int[] {3, 5}) {
+            for (int stride : new int[] {1, 2}) {
+                ConvGeometry g = ConvGeometry.square(k, stride, k - k % 2, 2, CHANNELS);
+                INDArray x = Tensors.random(rng, 2, CHANNELS, size, size);
+                INDArray w = Tensors.random(rng, CHANNELS, 1, k, k);
+                INDArray y = ConvKernel.forward(x, w, g);
+                Tensors.assertClose(y, Reference.conv(x, w, g), 1e-12);
+                assertThat(ConvKernel.backward(x, w, y, g)[1].shape()).isEqualTo(w.shape());
+            }
+        }
+    }
+
     @Test
     void givenGroupsOtherThanOneOrChannels_whenForward_thenRejected() {
         SplittableRandom rng = new SplittableRandom(3);
