@@ -68,7 +68,8 @@ public final class GhnBenchmark {
     /**
      * Sizes of a benchmark run.
      *
-     * @param seed          sampler seed of the held-out nets (non-negative: training uses negative seeds)
+     * @param seed          sampler seed of the held-out ID nets, OOD family f uses seed + f.ordinal() (non-negative:
+     *                      training uses negative seeds)
      * @param channels      base channels C of sampled held-out nets (WIDE nets get 4 C)
      * @param idNets        in-distribution nets for accuracy
      * @param oodNets       nets of each OOD family (wide, deep, dense, BN-free)
@@ -199,8 +200,14 @@ public final class GhnBenchmark {
         return sets;
     }
 
+    /**
+     * The first {@code n} nets of family {@code f} from sampler seed {@code seed + f.ordinal()}: ID nets from the
+     * seed itself, each OOD family from its own stream (with one shared seed, WIDE and BN-free nets would be the ID
+     * nets widened or stripped of BatchNorm).
+     */
     private List<NetworkSpec> sample(Family f, int n) {
-        return DeepNets1MSampler.builder(settings.seed()).family(f).channels(settings.channels()).build().sample(n);
+        return DeepNets1MSampler.builder(settings.seed() + f.ordinal()).family(f).channels(settings.channels()).build()
+                .sample(n);
     }
 
     /** Runs every part and returns the result tree that {@link #markdown} renders. */
@@ -462,7 +469,8 @@ public final class GhnBenchmark {
         JsonNode s = r.path("settings");
         b.append("- dataset: ").append(r.path("dataset").asText()).append(", first ")
                 .append(s.path("test_images").asInt()).append(" test images, batches of 64, BN on batch statistics; ")
-                .append("held-out nets from sampler seed ").append(s.path("seed").asLong()).append(" at C=")
+                .append("held-out nets from sampler seed ").append(s.path("seed").asLong())
+                .append(" (OOD families: seed + 1..4) at C=")
                 .append(s.path("channels").asInt()).append(" (wide: 4C)\n\n");
         b.append("## 1. Test accuracy (%), mean ± standard error\n\n");
         b.append("| nets | n | failed | predicted (no SGD) | He init | ").append(s.path("sgd_steps").asInt())
@@ -499,7 +507,8 @@ public final class GhnBenchmark {
         if (!t.isMissingNode()) {
             JsonNode c = t.path("config");
             b.append("\n## 3. Training throughput\n\n");
-            b.append("Meta-batch ").append(c.path("metaBatch").asInt()).append(", C=").append(c.path("channels").asInt())
+            b.append("Meta-batch ").append(c.path("metaBatch").asInt()).append(", C=")
+                    .append(c.path("channels").asInt())
                     .append(", batch ").append(c.path("batchSize").asInt()).append(", fc ")
                     .append(c.path("fcDim").asInt()).append(", GHN hidden ").append(c.path("hidden").asInt())
                     .append("; median of ").append(t.path("timed_steps").asInt()).append(" steps after a warm-up.\n\n");

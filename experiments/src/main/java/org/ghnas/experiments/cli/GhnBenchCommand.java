@@ -42,14 +42,16 @@ final class GhnBenchCommand implements Runnable {
             description = "Sampler seed of the held-out nets, >= 0 (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--channels", defaultValue = "16", description = "Base channels C of held-out nets (default: ${DEFAULT-VALUE})")
+    @Option(names = "--channels", defaultValue = "16",
+            description = "Base channels C of held-out nets (default: ${DEFAULT-VALUE})")
     int channels;
 
     @Option(names = "--latency-nets", defaultValue = "20",
             description = "ID nets timed for prediction and embedding (default: ${DEFAULT-VALUE})")
     int latencyNets;
 
-    @Option(names = "--repeats", defaultValue = "5", description = "Timed repetitions per latency figure (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", defaultValue = "5",
+            description = "Timed repetitions per latency figure (default: ${DEFAULT-VALUE})")
     int repeats;
 
     @Option(names = "--train-steps", defaultValue = "3",
