@@ -473,8 +473,10 @@ public final class GhnBenchmark {
                 .append(" (OOD families: seed + 1..4) at C=")
                 .append(s.path("channels").asInt()).append(" (wide: 4C)\n\n");
         b.append("## 1. Test accuracy (%), mean ± standard error\n\n");
-        b.append("| nets | n | failed | predicted (no SGD) | He init | ").append(s.path("sgd_steps").asInt())
-                .append(" SGD steps from He | goal (predicted) |\n|---|---|---|---|---|---|---|\n");
+        int sgdSteps = s.path("sgd_steps").asInt();
+        b.append("| nets | n | failed | predicted (no SGD) | He init | ")
+                .append(sgdSteps > 0 ? sgdSteps + " SGD steps from He" : "SGD (not run)")
+                .append(" | goal (predicted) |\n|---|---|---|---|---|---|---|\n");
         for (JsonNode set : r.path("accuracy")) {
             b.append("| ").append(set.path("set").asText()).append(" | ").append(set.path("nets").asInt())
                     .append(" | ").append(set.path("failed").asInt()).append(" | ")
