@@ -94,4 +94,10 @@ class GhnCommandTest {
         assertThat(run("ghn", "train", "--config", yaml.toString(), "--out", dir.toString(), "--resume")).isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("ghnas: " + dir.resolve("checkpoint.ghn") + ": no such file");
     }
+
+    @Test
+    void givenNegativeSeed_whenBench_thenExit2NamingTheSeed(@TempDir Path dir) {
+        assertThat(run("ghn", "bench", "--seed", "-1", "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("ghnas: seed must be >= 0, but was -1.");
+    }
 }

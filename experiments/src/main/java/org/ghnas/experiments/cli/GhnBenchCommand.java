@@ -1,0 +1,89 @@
+package org.ghnas.experiments.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import org.ghnas.experiments.bench.GhnBenchmark;
+import org.ghnas.ghn.GraphHyperNetwork;
+import org.ghnas.space.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ghnas ghn bench}: accuracy of predicted parameters on held-out nets, prediction and embedding latency,
+ * training throughput ({@link GhnBenchmark}); writes {@code OUT/benchmark.md} and {@code OUT/benchmark.json}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the GHN: held-out accuracy (predicted / He init / SGD), latency, training throughput.")
+final class GhnBenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--id", defaultValue = "100", description = "In-distribution nets (default: ${DEFAULT-VALUE})")
+    int id;
+
+    @Option(names = "--ood", defaultValue = "20",
+            description = "Nets per OOD family: wide, deep, dense, bnfree (default: ${DEFAULT-VALUE})")
+    int ood;
+
+    @Option(names = "--skip-predefined", description = "Leave ResNet-50 and DARTS out of the accuracy part")
+    boolean skipPredefined;
+
+    @Option(names = "--test-images", defaultValue = "10000",
+            description = "Evaluate on the first N test images (default: ${DEFAULT-VALUE}, the whole test set)")
+    int testImages;
+
+    @Option(names = "--sgd-steps", defaultValue = "100",
+            description = "SGD steps from He init for the baseline column, 0 to skip (default: ${DEFAULT-VALUE})")
+    int sgdSteps;
+
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Sampler seed of the held-out nets, >= 0 (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--channels", defaultValue = "16",
+            description = "Base channels C of held-out nets (default: ${DEFAULT-VALUE})")
+    int channels;
+
+    @Option(names = "--latency-nets", defaultValue = "20",
+            description = "ID nets timed for prediction and embedding (default: ${DEFAULT-VALUE})")
+    int latencyNets;
+
+    @Option(names = "--repeats", defaultValue = "5",
+            description = "Timed repetitions per latency figure (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--train-steps", defaultValue = "3",
+            description = "Timed GHN training steps at meta-batch 8, C=16, batch 64 (default: ${DEFAULT-VALUE})")
+    int trainSteps;
+
+    @Option(names = "--skip-training-throughput", description = "Leave out the training-throughput part")
+    boolean skipTraining;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/ghn",
+            description = "Write benchmark.md and benchmark.json here (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Mixin
+    GhnOptions ghnOptions;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public void run() {
+        GhnBenchmark.Settings s = new GhnBenchmark.Settings(seed, channels, id, ood, !skipPredefined, testImages,
+                sgdSteps, latencyNets, repeats, skipTraining ? 0 : trainSteps, 8, 16, 64, 256);
+        GraphHyperNetwork ghn = ghnOptions.load();
+        ObjectNode result = new GhnBenchmark(ghn, data.load(), s, System.err::println).run();
+        result.put("command", "ghnas " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        result.put("checkpoint", ghnOptions.checkpoint == null ? "classpath:" + GraphHyperNetwork.PRETRAINED_RESOURCE
+                : ghnOptions.checkpoint.toString());
+        String md = GhnBenchmark.markdown(result);
+        AtomicFiles.writeString(out.resolve("benchmark.json"), result.toPrettyString() + "\n");
+        AtomicFiles.writeString(out.resolve("benchmark.md"), md);
+        spec.commandLine().getOut().print(md);
+        spec.commandLine().getOut().flush();
+    }
+}

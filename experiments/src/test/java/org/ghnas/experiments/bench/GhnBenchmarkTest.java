@@ -1,0 +1,103 @@
+package org.ghnas.experiments.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ghnas.ghn.GraphHyperNetwork;
+import org.ghnas.ghn.model.GhnConfig;
+import org.ghnas.space.data.DatasetSplits;
+import org.ghnas.space.data.ImageDataset;
+import org.junit.jupiter.api.Test;
+
+/** The GHN benchmark at tiny sizes: every part runs and the report carries what the issue asks for. */
+class GhnBenchmarkTest {
+
+    private static final GraphHyperNetwork GHN = GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 3);
+
+    private static ImageDataset images(String name, int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        byte[] pixels = new byte[n * 32 * 32];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 10);
+            for (int p = 0; p < 32 * 32; p++) {
+                pixels[i * 32 * 32 + p] = (byte) rng.nextInt(256);
+            }
+        }
+        return ImageDataset.of(name, pixels, labels, 1, 32, 32, 10, new double[] {0.5}, new double[] {0.3});
+    }
+
+    private static final DatasetSplits DATA = new DatasetSplits("noise", images("noise/train", 64, 1),
+            images("noise/test", 64, 2));
+
+    private static GhnBenchmark.Settings tiny() {
+        return new GhnBenchmark.Settings(0, 8, 2, 1, false, 32, 1, 1, 1, 1, 1, 8, 8, 16);
+    }
+
+    @Test
+    void givenTinySettings_whenRun_thenEveryPartIsReportedAndRendered() {
+        // Given
+        List<String> log = new ArrayList<>();
+        GhnBenchmark bench = new GhnBenchmark(GHN, DATA, tiny(), log::add);
+
+        // When
+        ObjectNode r = bench.run();
+        r.put("command", "ghnas ghn bench --id 2");
+        r.put("checkpoint", "small.ghn");
+
+        // Then: one accuracy row per set, with all three columns
+        List<String> sets = new ArrayList<>();
+        for (JsonNode s : r.path("accuracy")) {
+            sets.add(s.path("set").asText());
+            int ok = s.path("nets").asInt() - s.path("failed").asInt();
+            assertThat(s.path("per_net")).hasSize(s.path("nets").asInt());
+            assertThat(s.path("predicted").path("n").asInt()).isEqualTo(ok);
+            assertThat(s.path("sgd").path("n").asInt()).isEqualTo(ok);
+            if (ok > 0) {
+                assertThat(s.path("predicted").path("mean").asDouble()).isBetween(0.0, 100.0);
+                assertThat(s.path("he_init").path("mean").asDouble()).isBetween(0.0, 100.0);
+            }
+            assertThat(s.has("goal_met")).isTrue();
+        }
+        assertThat(sets).containsExactly("id", "wide", "deep", "dense", "bnfree");
+        assertThat(r.path("accuracy").get(0).path("nets").asInt()).isEqualTo(2);
+        assertThat(r.path("ghn_sha256").asText()).isEqualTo(GHN.checksum());
+        assertThat(r.path("available_processors").asInt()).isPositive();
+
+        // Then: latency and training figures are positive, the FLOP fraction is a share of a measured baseline
+        assertThat(r.path("latency").path("resnet50_predict_s").asDouble()).isPositive();
+        assertThat(r.path("latency").path("id_embed_nets_per_s").asDouble()).isPositive();
+        JsonNode t = r.path("training");
+        assertThat(t.path("step_median_s").asDouble()).isPositive();
+        assertThat(t.path("conv_baseline_gmacs_per_s").asDouble()).isPositive();
+        assertThat(t.path("fraction_of_conv_throughput").asDouble()).isPositive();
+        assertThat(t.path("config").path("metaBatch").asInt()).isEqualTo(1);
+
+        // Then: the Markdown names the command, the checksum and the machine
+        String md = GhnBenchmark.markdown(r);
+        assertThat(md).contains("`ghnas ghn bench --id 2`", GHN.checksum(), "available processors", "| id | 2 |",
+                "| wide | 1 |", "fraction of the convolution throughput");
+        assertThat(log).isNotEmpty();
+    }
+
+    @Test
+    void givenSameSeed_whenNetSets_thenSameHeldOutNets() {
+        var a = new GhnBenchmark(GHN, DATA, tiny().withIdNets(3).withPredefined(true), s -> { }).netSets();
+        var b = new GhnBenchmark(GHN, DATA, tiny().withIdNets(3).withPredefined(true), s -> { }).netSets();
+        assertThat(a).isEqualTo(b);
+        assertThat(a).extracting(GhnBenchmark.NetSet::name)
+                .containsExactly("id", "wide", "deep", "dense", "bnfree", "resnet50", "darts");
+        assertThat(a.get(0).nets()).hasSize(3);
+    }
+
+    @Test
+    void givenNegativeSeed_whenSettings_thenRejectedNamingTheField() {
+        assertThatThrownBy(() -> new GhnBenchmark.Settings(-1, 16, 1, 1, false, 10, 0, 0, 1, 0, 8, 16, 64, 256))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("seed must be >= 0, but was -1.");
+    }
+}
