@@ -124,7 +124,7 @@ public final class SearchRun {
                 return evaluator.eval(ISeq.of(pop));
             });
             state = new State(0, initial, new ArrayList<>(), Double.NaN);
-            state = state.record(0, evaluator, codec, scoring, multi, 0);
+            state = state.record(0, evaluator, codec, scoring, multi, evaluator.evaluations());
             checkpoint(state, codec, evaluator, scoring, multi);
             listener.generation(summary(state));
         }
@@ -292,7 +292,8 @@ public final class SearchRun {
             throw new IllegalArgumentException(directory + ": nothing to resume (no " + RunFiles.MANIFEST + ")");
         }
         JsonNode m = RunFiles.readJson(manifest);
-        if (!experiment.toJson().equals(m.get("experiment"))) {
+        JsonNode recorded = m.get("experiment");
+        if (recorded == null || !experiment.equals(SearchExperiment.parse(recorded.toString(), manifest.toString()))) {
             throw new IllegalArgumentException(manifest + ": experiment: differs from the one given; --resume needs "
                     + "the same experiment file and seed");
         }
