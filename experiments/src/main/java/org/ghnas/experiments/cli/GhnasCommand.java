@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
                 MeasureCommand.class,
                 SurrogateCommand.class,
                 PredictCommand.class,
+                SearchCommand.class,
+                ReportCommand.class,
+                ExportCommand.class,
+                CommandLine.HelpCommand.class})
                 CommandLine.HelpCommand.class})
 public final class GhnasCommand implements Runnable {
 
