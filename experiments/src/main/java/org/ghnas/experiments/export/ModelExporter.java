@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -209,12 +211,12 @@ public final class ModelExporter {
         return Workspaces.scoped("export-calibrate", () -> {
             List<INDArray> batches = new ArrayList<>();
             for (int from = 0; from < calibrationImages; from += BATCH) {
-                int[] indices = java.util.Arrays.copyOfRange(order, from, from + BATCH);
+                int[] indices = Arrays.copyOfRange(order, from, from + BATCH);
                 batches.add(ImageTensors.of(train.batch(indices)));
             }
             BatchNormStatistics s = net.calibrate(params, batches);
-            Map<Integer, INDArray> mean = new java.util.HashMap<>();
-            Map<Integer, INDArray> var = new java.util.HashMap<>();
+            Map<Integer, INDArray> mean = new HashMap<>();
+            Map<Integer, INDArray> var = new HashMap<>();
             s.mean().forEach((k, a) -> mean.put(k, a.detach()));
             s.variance().forEach((k, a) -> var.put(k, a.detach()));
             return new BatchNormStatistics(mean, var, s.images());
