@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ExportCommand.class,
                 CommandLine.HelpCommand.class})
-                CommandLine.HelpCommand.class})
 public final class GhnasCommand implements Runnable {
 
     @CommandLine.Spec
