@@ -13,6 +13,8 @@ import org.ghnas.space.json.ArchitectureJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.ghnas.ghn.GraphHyperNetwork;
+import org.ghnas.surrogate.SurrogateSet;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -65,8 +67,14 @@ final class ExportCommand implements Runnable {
     @Override
     public void run() {
         List<Job> jobs = jobs();
-        ModelExporter exporter = ModelExporter.builder(ghnOptions.load(), data.load())
-                .calibrationImages(calibrationImages).calibrationSeed(calibrationSeed).testImages(testImages).build();
+        GraphHyperNetwork ghn = ghnOptions.load();
+        ModelExporter.Builder b = ModelExporter.builder(ghn, data.load())
+                .calibrationImages(calibrationImages).calibrationSeed(calibrationSeed).testImages(testImages);
+        SurrogateSet surrogates = surrogatesFor(ghn);
+        if (surrogates != null) {
+            b.predictor(surrogates);
+        }
+        ModelExporter exporter = b.build();
         var stdout = spec.commandLine().getOut();
         for (Job job : jobs) {
             ExportedModel m;
@@ -78,6 +86,22 @@ final class ExportCommand implements Runnable {
             stdout.printf("%s: test accuracy %.2f%% on %d images, max |logit - ghnas| %.2g%n", m.directory(),
                     100 * m.testAccuracy(), m.testImages(), m.maxLogitDifference());
         }
+    }
+
+    /**
+     * The surrogates that go with the GHN in use, for the manifest's predicted properties: the shipped ones for the
+     * shipped GHN, {@code surrogates.ghns} beside a checkpoint otherwise; none (no predictions) where there are none.
+     */
+    private SurrogateSet surrogatesFor(GraphHyperNetwork ghn) {
+        if (ghnOptions.checkpoint == null) {
+            try {
+                return SurrogateSet.pretrained();
+            } catch (IllegalStateException e) {
+                return null;
+            }
+        }
+        Path sibling = SurrogateOptions.sibling(ghnOptions.checkpoint);
+        return java.nio.file.Files.exists(sibling) ? SurrogateSet.load(sibling, ghn) : null;
     }
 
     /** The entry as the search wrote it, without the spec (which the manifest holds already). */

@@ -99,7 +99,7 @@ class SearchCommandTest {
         Path yaml = dir.resolve("tiny.yaml");
         Files.writeString(yaml, TINY + "surrogates: " + dir.resolve("sur") + "\n");
         assertThat(ghnas("search", yaml.toString(), "--out", dir.resolve("r").toString())).isEqualTo(2);
-        assertThat(err.toString().strip()).startsWith("ghnas: no fitted surrogates at " + dir.resolve("sur"));
+        assertThat(err.toString().strip()).startsWith("ghnas: surrogates: no fitted surrogates at " + dir.resolve("sur"));
     }
 
     @Test
