@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ghnas", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Neural architecture search guided by a graph hypernetwork (GHN-2).",
-        subcommands = {SpaceCommand.class, GhnCommand.class, MeasureCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SpaceCommand.class, GhnCommand.class, MeasureCommand.class, FinetuneCommand.class, CommandLine.HelpCommand.class})
 public final class GhnasCommand implements Runnable {
 
     @CommandLine.Spec
