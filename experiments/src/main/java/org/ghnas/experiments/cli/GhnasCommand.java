@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 SearchCommand.class,
                 ReportCommand.class,
                 ExportCommand.class,
+                FinetuneCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GhnasCommand implements Runnable {
 

@@ -92,7 +92,7 @@ class MeasurementConfigTest {
     void givenTwoConfigs_whenCompared_thenDifferencesNameTheFieldPaths() {
         MeasurementConfig a = MeasurementConfig.defaults();
         MeasurementConfig b = a.withSplit(Split.TEST, new MeasurementConfig.SplitSampling(200, 10))
-                .withConvergence(new MeasurementConfig.Convergence(0.8, 20));
+                .withConvergence(new MeasurementConfig.Convergence(0.8, 10));
 
         assertThat(a.differences(a)).isEmpty();
         assertThat(a.differences(b)).containsExactly("splits.test.count", "convergence.threshold");
@@ -107,5 +107,6 @@ class MeasurementConfigTest {
 
         assertThat(cfg.channels()).isEqualTo(8);
         assertThat(cfg.dataset()).isEqualTo("fashion-mnist");
+        assertThat(cfg).isEqualTo(MeasurementConfig.defaults());
     }
 }
