@@ -24,7 +24,7 @@ final class ConvKernel {
         if (isPolyphase(g, x)) {
             return polyphaseForward(x, w, g, ys);
         }
-        INDArray y = CustomOps.empty(x.dataType(), ys);
+        INDArray y = CustomOps.result(x.dataType(), ys);
         INDArray[] in = {CustomOps.dense(x), opWeights(w, g)};
         if (!isDepthwise(g)) {
             CustomOps.exec("conv2d", in, new INDArray[] {y}, opArgs(g));
@@ -43,7 +43,7 @@ final class ConvKernel {
         if (isPolyphase(g, x)) {
             return polyphaseBackward(x, w, dy, g);
         }
-        INDArray dx = CustomOps.empty(x.dataType(), x.shape());
+        INDArray dx = CustomOps.result(x.dataType(), x.shape());
         INDArray opW = opWeights(w, g);
         INDArray dw = CustomOps.empty(w.dataType(), opW.shape());
         INDArray[] in = {CustomOps.dense(x), opW, CustomOps.dense(dy)};
