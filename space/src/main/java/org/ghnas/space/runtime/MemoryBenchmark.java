@@ -14,11 +14,16 @@ import org.ghnas.space.plan.InputShape;
 import org.ghnas.space.plan.NetworkPlan;
 import org.ghnas.space.sample.DeepNets1MSampler;
 import org.ghnas.space.sample.PredefinedNets;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Measures the peak resident memory of SGD steps through one network, so that the runtime's memory policy (which
  * activations a pass keeps, when it frees them) is judged by the figure users hit: whether ResNet-50 trains at all.
  * Run one network per JVM: the peak (VmHWM) never goes down.
+ *
+ * <p>Measured: glibc keeps freed activation buffers in its heap, so RSS drifts up by ~100 MB per step for a
+ * while and drops at random; with {@code MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072} large
+ * buffers go back to the system at once and RSS stays flat (a C=16 net: 510 MB from step 6 on).
  *
  * <pre>{@code
  * OMP_NUM_THREADS=1 java -Xmx2g -cp experiments/target/ghnas.jar org.ghnas.space.runtime.MemoryBenchmark resnet50 64 3
@@ -63,6 +68,18 @@ public final class MemoryBenchmark {
         SgdConfig config = new SgdConfig(0.01, 0.9, 3e-4, batch, 1.0, 1);
         out.printf(Locale.ROOT, "%s: %d layers, %d parameters, batch %d, %d SGD steps; RSS before %.0f MB%n", name,
                 plan.layers().size(), plan.parameterCount(), batch, steps, kb("VmRSS") / 1024.0);
+        long[] held = Workspaces.scoped("memory-benchmark", () -> {
+            INDArray x = ImageTensors.of(train.batch(0, batch), params.tensor(0).dataType());
+            try (RunnableNetwork.Pass pass = net.forward(params, x, true, new java.util.Random(1))) {
+                long all = 0;
+                for (long[] shape : pass.shapes()) {
+                    all += x.data().getElementSize() * java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+                }
+                return new long[] {pass.heldBytes(), all};
+            }
+        });
+        out.printf(Locale.ROOT, "a training pass holds %.0f MB for the reverse pass; all layer outputs: %.0f MB%n",
+                held[0] / 1048576.0, held[1] / 1048576.0);
         long[] last = {System.nanoTime()};
         new SgdTrainer(config).train(net, params, train, (step, total, loss, acc) -> {
             long now = System.nanoTime();

@@ -136,11 +136,16 @@ final class PassMemory {
         }
     }
 
-    /** Moves a kernel's result into the caller's scope and frees the kernel's array when it was a held one. */
+    /**
+     * Moves a kernel's result into the caller's scope (one copy, none when it is there already) and frees the
+     * kernel's array when it was a fresh detached one.
+     */
     INDArray resultOf(INDArray a) {
-        INDArray held = hold(a);
-        INDArray out = toCaller(held);
-        release(held);
+        if (a.isAttached()) {
+            return scratch != null && root(a).getParentWorkspace() == scratch ? toCaller(a) : a;
+        }
+        INDArray out = toCaller(a);
+        release(hold(a));
         return out;
     }
 
