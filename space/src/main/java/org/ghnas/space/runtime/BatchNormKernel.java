@@ -1,7 +1,7 @@
 package org.ghnas.space.runtime;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -29,59 +29,37 @@ final class BatchNormKernel {
     }
 
     /**
-     * Returns {dx, dgamma, dbeta}; dx includes the paths through the batch mean and variance:
-     * dx = gamma/std (dy - mean(dy) - xhat mean(dy xhat)) per channel. Six memory-bound passes over contiguous
-     * [N*C, H*W] rows: xhat (one affine op), sum(dy) and dot(dy, xhat) per row, then dx as two per-channel affine
-     * maps and one add. libnd4j's batchnorm_bp reduces over the strided batch and spatial axes and measured 4 times
-     * slower on [64, 16, 32, 32]; dot(dy, x) - mean sum(dy) would save the xhat pass but cancels in float32.
+     * Returns {dx, dgamma, dbeta}; dx includes the paths through the batch mean and variance. Composed of
+     * per-channel row sums and broadcasts: libnd4j's batchnorm_bp reduces over the strided batch and spatial axes
+     * and measured 4 times slower on [64, 16, 32, 32].
      */
     static INDArray[] backward(Cache c, INDArray dy) {
         CustomOps.requireSameShape(dy, c.x().shape(), "dy");
-        INDArray x = CustomOps.dense(c.x());
+        INDArray x = c.x();
         INDArray g = CustomOps.dense(dy);
         int channels = (int) x.size(1);
-        long rows = x.size(0) * channels;
         long count = x.length() / channels;
+        double[] sumDy = channelSums(g);
+        INDArray centred = x.sub(channelView(c.mean()));
+        double[] sumDyCentred = channelSums(g.mul(centred));
         double[] gamma = c.gamma().toDoubleVector();
-        double[] mean = c.mean().toDoubleVector();
         double[] var = c.var().toDoubleVector();
-        double[] invStd = new double[channels];
-        double[] shift = new double[channels];
-        for (int ch = 0; ch < channels; ch++) {
-            invStd[ch] = 1.0 / Math.sqrt(var[ch] + EPS);
-            shift[ch] = -mean[ch] * invStd[ch];
-        }
-        INDArray xhat = CustomOps.empty(x.dataType(), x.shape());
-        affine(x, invStd, shift, xhat);
-        INDArray gRows = g.reshape(rows, count * channels / rows);
-        double[] sumDy = channelSums(gRows.sum(1), channels);
-        INDArray dots = CustomOps.empty(x.dataType(), rows);
-        Nd4j.exec(new Dot(gRows, xhat.reshape(gRows.shape()), dots, 1));
-        double[] sumDyXhat = channelSums(dots, channels);
         double[] scaleDy = new double[channels];
-        double[] scaleXhat = new double[channels];
-        double[] offset = new double[channels];
+        double[] scaleCentred = new double[channels];
+        double[] shift = new double[channels];
+        double[] dGamma = new double[channels];
         for (int ch = 0; ch < channels; ch++) {
-            scaleDy[ch] = gamma[ch] * invStd[ch];
-            scaleXhat[ch] = -scaleDy[ch] * sumDyXhat[ch] / count;
-            offset[ch] = -scaleDy[ch] * sumDy[ch] / count;
+            double invStd = 1.0 / Math.sqrt(var[ch] + EPS);
+            scaleDy[ch] = gamma[ch] * invStd;
+            scaleCentred[ch] = -gamma[ch] * invStd * invStd * invStd * sumDyCentred[ch] / count;
+            shift[ch] = -gamma[ch] * invStd * sumDy[ch] / count;
+            dGamma[ch] = sumDyCentred[ch] * invStd;
         }
         INDArray dx = CustomOps.result(x.dataType(), x.shape());
-        affine(g, scaleDy, offset, dx);
-        INDArray xhatTerm = CustomOps.empty(x.dataType(), x.shape());
-        affine(xhat, scaleXhat, new double[channels], xhatTerm);
-        dx.addi(xhatTerm);
-        return new INDArray[] {dx, vectorOf(sumDyXhat, x).reshape(c.gamma().shape()),
+        Nd4j.exec(new BroadcastMulOp(g, vectorOf(scaleDy, x), dx, 1));
+        dx.addi(centred.muli(channelView(scaleCentred, x))).addi(channelView(shift, x));
+        return new INDArray[] {dx, vectorOf(dGamma, x).reshape(c.gamma().shape()),
             vectorOf(sumDy, x).reshape(c.beta().shape())};
-    }
-
-    /** out = in * scale[c] + shift[c] per channel, in one pass: libnd4j's batchnorm with mean 0 and variance 1. */
-    private static void affine(INDArray in, double[] scale, double[] shift, INDArray out) {
-        int channels = scale.length;
-        INDArray zero = Nd4j.zeros(in.dataType(), channels);
-        INDArray one = Nd4j.ones(in.dataType(), channels);
-        CustomOps.exec("batchnorm", new INDArray[] {in, zero, one, vectorOf(scale, in), vectorOf(shift, in)},
-                new INDArray[] {out}, SCALE_OFFSET_CHANNEL_AXIS, 0.0);
     }
 
     /** Normalises with given statistics (running statistics of an exported model). */
@@ -101,14 +79,24 @@ final class BatchNormKernel {
         return new INDArray[] {mean, var};
     }
 
-    /** Folds per-row values of the [N*C] rows of an [N, C, ...] array into per-channel sums. */
-    private static double[] channelSums(INDArray perRow, int channels) {
-        double[] rows = perRow.toDoubleVector();
-        double[] sums = new double[channels];
+    /** Per-channel sums of a dense [N, C, H, W] array, as row sums over the contiguous H*W blocks. */
+    private static double[] channelSums(INDArray a) {
+        long n = a.size(0);
+        long channels = a.size(1);
+        double[] rows = a.reshape(n * channels, a.length() / (n * channels)).sum(1).toDoubleVector();
+        double[] sums = new double[(int) channels];
         for (int i = 0; i < rows.length; i++) {
-            sums[i % channels] += rows[i];
+            sums[(int) (i % channels)] += rows[i];
         }
         return sums;
+    }
+
+    private static INDArray channelView(INDArray v) {
+        return vector(v).reshape(1, v.length(), 1, 1);
+    }
+
+    private static INDArray channelView(double[] v, INDArray like) {
+        return vectorOf(v, like).reshape(1, v.length, 1, 1);
     }
 
     private static INDArray vectorOf(double[] v, INDArray like) {

@@ -74,9 +74,14 @@ final class CustomOps {
     /**
      * An uninitialised array outside any workspace, for a kernel's large results: {@link RunnableNetwork} runs
      * kernels in a per-layer scratch workspace and would otherwise have to copy each activation out of it. Outside
-     * a runnable network such arrays are freed by the garbage collector like any detached array.
+     * a runnable network such arrays are freed by the garbage collector like any detached array. Inside a pass
+     * they come from the thread's {@link BufferPool} when it has a free buffer of the size.
      */
     static INDArray result(DataType type, long... shape) {
+        INDArray pooled = BufferPool.ofThisThread().take(type, shape);
+        if (pooled != null) {
+            return pooled;
+        }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Nd4j.createUninitialized(type, shape);
         }

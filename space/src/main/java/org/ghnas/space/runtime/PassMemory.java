@@ -39,19 +39,27 @@ final class PassMemory {
             .overallocationLimit(0.1)
             .policyReset(ResetPolicy.BLOCK_LEFT)
             .policySpill(SpillPolicy.REALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .cyclesBeforeInitialization(50)
+            .policyLearning(LearningPolicy.OVER_TIME)
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
             .build();
     private static final String SCRATCH_ID = "runnable-network-scratch";
 
     private final MemoryWorkspace caller;
+    private final BufferPool pool;
     private final Map<DataBuffer, int[]> counts = new IdentityHashMap<>();
     private final Map<DataBuffer, Boolean> foreign = new IdentityHashMap<>();
     private MemoryWorkspace scratch;
 
     /** Takes the current workspace (possibly none) as the home of the pass's results. */
     PassMemory() {
+        this(null);
+    }
+
+    /** As {@link #PassMemory()}, giving freed buffers to {@code pool} (may be null) instead of closing them. */
+    PassMemory(BufferPool pool) {
         this.caller = Nd4j.getMemoryManager().getCurrentWorkspace();
+        this.pool = pool;
     }
 
     /** Marks arrays the pass reads but does not own. */
@@ -86,10 +94,7 @@ final class PassMemory {
             if (scratch == null || root.getParentWorkspace() != scratch) {
                 return a; // the caller's workspace: lives as long as the caller's scope
             }
-            INDArray copy;
-            try (MemoryWorkspace ignored = detached()) {
-                copy = a.dup('c');
-            }
+            INDArray copy = CustomOps.result(a.dataType(), a.shape()).assign(a);
             counts.put(root(copy), new int[] {1});
             return copy;
         }
@@ -109,9 +114,7 @@ final class PassMemory {
         int[] c = counts.get(root);
         if (c != null && --c[0] == 0) {
             counts.remove(root);
-            if (root.closeable()) {
-                root.close();
-            }
+            free(root);
         }
     }
 
@@ -152,9 +155,7 @@ final class PassMemory {
     /** Frees everything still held. */
     void releaseAll() {
         for (DataBuffer b : counts.keySet()) {
-            if (b.closeable()) {
-                b.close();
-            }
+            free(b);
         }
         counts.clear();
     }
@@ -166,6 +167,17 @@ final class PassMemory {
             bytes += b.length() * b.getElementSize();
         }
         return bytes;
+    }
+
+    private void free(DataBuffer b) {
+        if (!b.closeable()) {
+            return;
+        }
+        if (pool != null) {
+            pool.give(b);
+        } else {
+            b.close();
+        }
     }
 
     private static DataBuffer root(INDArray a) {

@@ -70,10 +70,13 @@ public final class RunnableNetwork {
         private final int[] backwardReads;
         private final boolean differentiable;
         private final PassMemory memory;
+        private final BufferPool pool;
         private INDArray logits;
         private boolean spent;
+        private boolean closed;
 
-        private Pass(NetworkParameters params, int layers, boolean differentiable, PassMemory memory) {
+        private Pass(NetworkParameters params, int layers, boolean differentiable, PassMemory memory,
+                     BufferPool pool) {
             this.params = params;
             this.values = new INDArray[layers];
             this.shapes = new long[layers][];
@@ -82,6 +85,7 @@ public final class RunnableNetwork {
             this.backwardReads = new int[layers];
             this.differentiable = differentiable;
             this.memory = memory;
+            this.pool = pool;
         }
 
         /** Logits {@code [N, classes]}. */
@@ -96,7 +100,12 @@ public final class RunnableNetwork {
             java.util.Arrays.fill(values, null);
             java.util.Arrays.fill(caches, null);
             java.util.Arrays.fill(cacheArrays, null);
+            if (closed) {
+                return;
+            }
+            closed = true;
             memory.releaseAll();
+            pool.endPass();
         }
 
         /** The output shape of every layer, in plan order. */
@@ -161,12 +170,13 @@ public final class RunnableNetwork {
             throw new IllegalArgumentException("Training needs a dropout generator");
         }
         List<Layer> layers = plan.layers();
-        PassMemory mem = new PassMemory();
+        BufferPool pool = BufferPool.ofThisThread();
+        PassMemory mem = new PassMemory(pool);
         mem.foreign(x);
         for (int i = 0; i < params.size(); i++) {
             mem.foreign(params.tensor(i));
         }
-        Pass pass = new Pass(params, layers.size(), keep, mem);
+        Pass pass = new Pass(params, layers.size(), keep, mem, pool);
         INDArray[] v = pass.values;
         int[] forwardUses = new int[layers.size()];
         for (Layer l : layers) {
@@ -274,10 +284,7 @@ public final class RunnableNetwork {
         } else if (op instanceof Op.Flatten) {
             return CustomOps.dense(in).reshape(in.size(0), in.length() / in.size(0));
         } else if (op instanceof Op.Sum) {
-            INDArray out;
-            try (MemoryWorkspace ignored = PassMemory.detached()) {
-                out = in.add(v[layer.input(1)]);
-            }
+            INDArray out = in.add(v[layer.input(1)], CustomOps.result(in.dataType(), in.shape()));
             for (int k = 2; k < layer.inputs().size(); k++) {
                 out.addi(v[layer.input(k)]);
             }
@@ -360,7 +367,7 @@ public final class RunnableNetwork {
         }
         pass.spent = true;
         List<Layer> layers = plan.layers();
-        PassMemory mem = new PassMemory();
+        PassMemory mem = new PassMemory(pass.pool);
         mem.foreign(dLogits);
         INDArray[] grads = new INDArray[plan.parameters().size()];
         try {
@@ -462,11 +469,9 @@ public final class RunnableNetwork {
             long offset = 0;
             for (int k = 0; k < layer.inputs().size(); k++) {
                 long c = pass.shapes[layer.input(k)][1];
-                INDArray slice;
-                try (MemoryWorkspace ignored = PassMemory.detached()) {
-                    slice = dy.get(NDArrayIndex.all(), NDArrayIndex.interval(offset, offset + c),
-                            NDArrayIndex.all(), NDArrayIndex.all()).dup('c');
-                }
+                INDArray view = dy.get(NDArrayIndex.all(), NDArrayIndex.interval(offset, offset + c),
+                        NDArrayIndex.all(), NDArrayIndex.all());
+                INDArray slice = CustomOps.result(dy.dataType(), view.shape()).assign(view);
                 accumulate(mem, d, layer.input(k), slice);
                 offset += c;
             }
@@ -536,10 +541,7 @@ public final class RunnableNetwork {
             old.addi(held);
             mem.release(held);
         } else {
-            INDArray sum;
-            try (MemoryWorkspace ignored = PassMemory.detached()) {
-                sum = old.add(held);
-            }
+            INDArray sum = old.add(held, CustomOps.result(old.dataType(), old.shape()));
             d[index] = mem.hold(sum);
             mem.release(old);
             mem.release(held);
