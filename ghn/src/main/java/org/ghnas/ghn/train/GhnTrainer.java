@@ -239,7 +239,13 @@ public final class GhnTrainer {
         Ghn2.Prediction p = ghn.forward(plan);
         RunnableNetwork net = RunnableNetwork.of(plan);
         INDArray x = ImageTensors.of(batch, DataType.FLOAT);
-        RunnableNetwork.Pass pass = net.forward(p.parameters(), x, true, dropout);
+        try (RunnableNetwork.Pass pass = net.forward(p.parameters(), x, true, dropout)) {
+            return netStep(net, pass, p, batch, m);
+        }
+    }
+
+    private double[] netStep(RunnableNetwork net, RunnableNetwork.Pass pass, Ghn2.Prediction p, ImageBatch batch,
+                             int m) {
         double[][] z = pass.logits().toDoubleMatrix();
         int[] labels = batch.labels();
         double loss = 0;

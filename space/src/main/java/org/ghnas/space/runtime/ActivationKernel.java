@@ -1,6 +1,7 @@
 package org.ghnas.space.runtime;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,14 +20,20 @@ final class ActivationKernel {
     private ActivationKernel() {}
 
     static INDArray relu(INDArray x) {
-        return Transforms.relu(x, true);
+        INDArray y = CustomOps.result(x.dataType(), x.shape());
+        Nd4j.exec(new RectifiedLinear(CustomOps.dense(x), y, 0.0));
+        return y;
     }
 
-    /** dy where x > 0, else 0; as a step mask times dy, which measured 7 times faster than libnd4j's relu_bp. */
-    static INDArray reluBackward(INDArray x, INDArray dy) {
-        CustomOps.requireSameShape(dy, x.shape(), "dy");
-        INDArray dx = CustomOps.empty(x.dataType(), x.shape());
-        Nd4j.exec(new Step(CustomOps.dense(x), dx));
+    /**
+     * dy where x > 0, else 0; as a step mask times dy, which measured 7 times faster than libnd4j's relu_bp. The
+     * mask may equally be read from the output relu(x), which is positive exactly where x is: a network then keeps
+     * the output (read by the next layer anyway) instead of the input.
+     */
+    static INDArray reluBackward(INDArray xOrY, INDArray dy) {
+        CustomOps.requireSameShape(dy, xOrY.shape(), "dy");
+        INDArray dx = CustomOps.result(xOrY.dataType(), xOrY.shape());
+        Nd4j.exec(new Step(CustomOps.dense(xOrY), dx));
         return dx.muli(dy);
     }
 

@@ -1,6 +1,7 @@
 package org.ghnas.space.runtime;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -54,9 +55,9 @@ final class BatchNormKernel {
             shift[ch] = -gamma[ch] * invStd * sumDy[ch] / count;
             dGamma[ch] = sumDyCentred[ch] * invStd;
         }
-        INDArray dx = g.mul(channelView(scaleDy, x))
-                .addi(centred.muli(channelView(scaleCentred, x)))
-                .addi(channelView(shift, x));
+        INDArray dx = CustomOps.result(x.dataType(), x.shape());
+        Nd4j.exec(new BroadcastMulOp(g, vectorOf(scaleDy, x), dx, 1));
+        dx.addi(centred.muli(channelView(scaleCentred, x))).addi(channelView(shift, x));
         return new INDArray[] {dx, vectorOf(dGamma, x).reshape(c.gamma().shape()),
             vectorOf(sumDy, x).reshape(c.beta().shape())};
     }
@@ -112,7 +113,7 @@ final class BatchNormKernel {
                         + " elements, but one had shape " + java.util.Arrays.toString(p.shape()) + ".");
             }
         }
-        INDArray y = CustomOps.empty(x.dataType(), x.shape());
+        INDArray y = CustomOps.result(x.dataType(), x.shape());
         CustomOps.exec("batchnorm", new INDArray[] {x, vector(mean), vector(var), vector(gamma), vector(beta)},
                 new INDArray[] {y}, SCALE_OFFSET_CHANNEL_AXIS, EPS);
         return y;

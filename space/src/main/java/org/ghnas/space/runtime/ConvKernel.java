@@ -24,7 +24,7 @@ final class ConvKernel {
         if (isPolyphase(g, x)) {
             return polyphaseForward(x, w, g, ys);
         }
-        INDArray y = CustomOps.empty(x.dataType(), ys);
+        INDArray y = CustomOps.result(x.dataType(), ys);
         INDArray[] in = {CustomOps.dense(x), opWeights(w, g)};
         if (!isDepthwise(g)) {
             CustomOps.exec("conv2d", in, new INDArray[] {y}, opArgs(g));
@@ -43,7 +43,7 @@ final class ConvKernel {
         if (isPolyphase(g, x)) {
             return polyphaseBackward(x, w, dy, g);
         }
-        INDArray dx = CustomOps.empty(x.dataType(), x.shape());
+        INDArray dx = CustomOps.result(x.dataType(), x.shape());
         INDArray opW = opWeights(w, g);
         INDArray dw = CustomOps.empty(w.dataType(), opW.shape());
         INDArray[] in = {CustomOps.dense(x), opW, CustomOps.dense(dy)};
@@ -75,11 +75,13 @@ final class ConvKernel {
         if (g.sh() == d) {
             return forward(x.get(phase(x.shape(), d, 0, 0)).dup('c'), w, c);
         }
-        INDArray y = CustomOps.empty(x.dataType(), ys);
+        INDArray y = CustomOps.result(x.dataType(), ys);
         for (int r = 0; r < d; r++) {
             for (int q = 0; q < d; q++) {
                 INDArrayIndex[] window = phase(x.shape(), d, r, q);
-                y.get(window).assign(forward(x.get(window).dup('c'), w, c));
+                INDArray part = forward(x.get(window).dup('c'), w, c);
+                y.get(window).assign(part);
+                part.close(); // a detached result: free it now rather than when the collector finds it
             }
         }
         return y;
@@ -88,11 +90,12 @@ final class ConvKernel {
     private static INDArray[] polyphaseBackward(INDArray x, INDArray w, INDArray dy, ConvGeometry g) {
         ConvGeometry c = component(g);
         int d = g.dilation();
-        INDArray dx = Nd4j.zeros(x.dataType(), x.shape());
+        INDArray dx = CustomOps.result(x.dataType(), x.shape()).assign(0.0);
         if (g.sh() == d) {
             INDArrayIndex[] window = phase(x.shape(), d, 0, 0);
             INDArray[] grads = backward(x.get(window).dup('c'), w, dy, c);
             dx.get(window).assign(grads[0]);
+            grads[0].close();
             return new INDArray[] {dx, grads[1]};
         }
         INDArray dw = Nd4j.zeros(w.dataType(), w.shape());
@@ -101,6 +104,7 @@ final class ConvKernel {
                 INDArrayIndex[] window = phase(x.shape(), d, r, q);
                 INDArray[] grads = backward(x.get(window).dup('c'), w, dy.get(window).dup('c'), c);
                 dx.get(window).assign(grads[0]);
+                grads[0].close();
                 dw.addi(grads[1]);
             }
         }

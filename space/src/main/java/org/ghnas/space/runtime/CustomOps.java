@@ -1,6 +1,7 @@
 package org.ghnas.space.runtime;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -68,6 +69,22 @@ final class CustomOps {
 
     static INDArray empty(DataType type, long... shape) {
         return Nd4j.createUninitialized(type, shape);
+    }
+
+    /**
+     * An uninitialised array outside any workspace, for a kernel's large results: {@link RunnableNetwork} runs
+     * kernels in a per-layer scratch workspace and would otherwise have to copy each activation out of it. Outside
+     * a runnable network such arrays are freed by the garbage collector like any detached array. Inside a pass
+     * they come from the thread's {@link BufferPool} when it has a free buffer of the size.
+     */
+    static INDArray result(DataType type, long... shape) {
+        INDArray pooled = BufferPool.ofThisThread().take(type, shape);
+        if (pooled != null) {
+            return pooled;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createUninitialized(type, shape);
+        }
     }
 
     static void requireRank(INDArray a, int rank, String name) {

@@ -19,7 +19,7 @@ final class LinearKernel {
             return bOrNull == null ? y : y.addiRowVector(bOrNull);
         }
         long[] ys = {x.size(0), w.size(0), x.size(2), x.size(3)};
-        INDArray y = CustomOps.empty(x.dataType(), ys);
+        INDArray y = CustomOps.result(x.dataType(), ys);
         INDArray[] in = bOrNull == null
                 ? new INDArray[] {CustomOps.dense(x), pointwise(w)}
                 : new INDArray[] {CustomOps.dense(x), pointwise(w), CustomOps.dense(bOrNull).reshape(w.size(0))};
@@ -37,7 +37,7 @@ final class LinearKernel {
             return new INDArray[] {dx, dw, hasBias ? dy.sum(0) : null};
         }
         CustomOps.requireSameShape(dy, new long[] {x.size(0), w.size(0), x.size(2), x.size(3)}, "dy");
-        INDArray dx = CustomOps.empty(x.dataType(), x.shape());
+        INDArray dx = CustomOps.result(x.dataType(), x.shape());
         INDArray dw = CustomOps.empty(w.dataType(), w.size(0), w.size(1), 1, 1);
         INDArray pw = pointwise(w);
         if (hasBias) {

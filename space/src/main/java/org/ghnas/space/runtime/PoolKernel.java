@@ -97,14 +97,14 @@ final class PoolKernel {
 
     private static INDArray pool(String op, INDArray x, int k, int s, int p) {
         long[] ys = outputShape(x, k, s, p);
-        INDArray y = CustomOps.empty(x.dataType(), ys);
+        INDArray y = CustomOps.result(x.dataType(), ys);
         CustomOps.execWithoutHelpers(op, new INDArray[] {CustomOps.dense(x)}, new INDArray[] {y}, args(k, s, p));
         return y;
     }
 
     private static INDArray poolBackward(String op, INDArray x, INDArray dy, int k, int s, int p) {
         CustomOps.requireSameShape(dy, outputShape(x, k, s, p), "dy");
-        INDArray dx = CustomOps.empty(x.dataType(), x.shape());
+        INDArray dx = CustomOps.result(x.dataType(), x.shape());
         CustomOps.execWithoutHelpers(op, new INDArray[] {CustomOps.dense(x), CustomOps.dense(dy)},
                 new INDArray[] {dx}, args(k, s, p));
         return dx;

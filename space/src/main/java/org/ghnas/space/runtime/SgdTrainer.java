@@ -89,19 +89,25 @@ public final class SgdTrainer {
     private double[] step(RunnableNetwork net, NetworkParameters params, INDArray[] velocity, ImageBatch batch,
                           RandomGenerator rng, double lr) {
         INDArray x = ImageTensors.of(batch, params.tensor(0).dataType());
-        RunnableNetwork.Pass pass = net.forward(params, x, true, rng);
-        LossKernel.Result r = net.loss(pass, batch.labels());
+        LossKernel.Result r;
+        INDArray[] grads = null;
+        try (RunnableNetwork.Pass pass = net.forward(params, x, true, rng)) {
+            r = net.loss(pass, batch.labels());
+            if (Double.isFinite(r.loss())) {
+                grads = net.backward(pass, r.dLogits());
+            }
+        }
         double acc = (double) r.correct() / batch.size();
-        if (Double.isFinite(r.loss())) {
-            INDArray[] grads = net.backward(pass, r.dLogits());
+        if (grads != null) {
+            // in place (axpy): v = momentum v + g + decay w, w -= lr v, with no temporary per parameter tensor
             for (int i = 0; i < grads.length; i++) {
                 INDArray w = params.tensor(i);
-                INDArray g = grads[i];
+                INDArray v = velocity[i];
+                v.muli(config.momentum()).addi(grads[i]);
                 if (config.weightDecay() > 0) {
-                    g = g.add(w.mul(config.weightDecay()));
+                    Nd4j.getBlasWrapper().level1().axpy(v.length(), config.weightDecay(), w, v);
                 }
-                velocity[i].muli(config.momentum()).addi(g);
-                w.subi(velocity[i].mul(lr));
+                Nd4j.getBlasWrapper().level1().axpy(w.length(), -lr, v, w);
             }
         }
         return new double[] {r.loss(), acc};

@@ -17,6 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * large heap rarely does; an eager interpreter that allocates every activation anew then runs out of native memory
  * (measured: 18 GB resident after a few hundred SGD steps). Arrays created inside the scope are invalid after it;
  * return plain Java values, or arrays {@code detach()}ed from the workspace.
+ *
+ * <p>A {@link RunnableNetwork} pass inside such a scope puts only its results here (logits, parameter gradients);
+ * its activations live outside the workspace and are freed as soon as the pass no longer needs them (see
+ * {@code PassMemory}), so the workspace stays small even for ResNet-50.
  */
 public final class Workspaces {
 

@@ -89,4 +89,49 @@ class RunnableNetworkTest {
         assertThatThrownBy(() -> net.backward(pass, Nd4j.ones(DataType.FLOAT, 2, 10)))
                 .hasMessageContaining("cannot be back-propagated");
     }
+
+    @Test
+    void givenTrainingPass_whenBackward_thenHoldsOnlyWhatTheReversePassReadsAndFreesItAll() {
+        NetworkPlan plan = NetworkPlan.of(DeepNets1MSampler.builder(5).channels(8).build().sample(),
+                InputShape.FASHION_MNIST);
+        RunnableNetwork net = RunnableNetwork.of(plan);
+        NetworkParameters params = NetworkParameters.heInit(plan, 3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 32, 32);
+        long allOutputs = 0;
+        RunnableNetwork.Pass pass = net.forward(params, x, true, new java.util.Random(1));
+        for (long[] shape : pass.shapes()) {
+            allOutputs += 4 * java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        }
+
+        // conv outputs feed only BatchNorm caches, BN outputs only ReLUs that keep their own outputs: well below all
+        assertThat(pass.heldBytes()).isPositive().isLessThan(allOutputs * 3 / 4);
+        INDArray[] grads = net.backward(pass, Nd4j.ones(DataType.FLOAT, 4, 10));
+        assertThat(pass.heldBytes()).isZero();
+        assertThat(grads).allSatisfy(g -> assertThat(g.isAttached()).isFalse());
+        assertThatThrownBy(() -> net.backward(pass, Nd4j.ones(DataType.FLOAT, 4, 10)))
+                .hasMessageContaining("already back-propagated");
+    }
+
+    @Test
+    void givenStepWorkspace_whenTrainedTwice_thenGradientsEqualThoseOutsideAnyWorkspace() {
+        NetworkPlan plan = NetworkPlan.of(DeepNets1MSampler.builder(9).channels(8).build().sample(),
+                InputShape.FASHION_MNIST);
+        RunnableNetwork net = RunnableNetwork.of(plan);
+        NetworkParameters params = NetworkParameters.heInit(plan, 3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 32, 32);
+        INDArray dLogits = Nd4j.rand(DataType.FLOAT, 4, 10);
+        INDArray[] expected = net.backward(net.forward(params, x, true, new java.util.Random(1)), dLogits);
+        INDArray expectedLogits = net.predict(params, x);
+
+        for (int step = 0; step < 2; step++) {
+            Workspaces.scoped("runnable-network-test", () -> {
+                INDArray[] grads = net.backward(net.forward(params, x, true, new java.util.Random(1)), dLogits);
+                for (int i = 0; i < grads.length; i++) {
+                    assertThat(grads[i].isAttached()).isTrue();
+                    assertThat(grads[i].equalsWithEps(expected[i], 1e-6)).as("gradient %d", i).isTrue();
+                }
+                assertThat(net.predict(params, x).equalsWithEps(expectedLogits, 1e-6)).isTrue();
+            });
+        }
+    }
 }
