@@ -57,6 +57,7 @@ public final class SurrogateSet implements PropertyPredictor {
 
     private final GraphHyperNetwork ghn;
     private final State state;
+    private final byte[] payload;
 
     /** Everything but the GHN: what the payload holds. */
     record State(String ghnChecksum, boolean cheapFeatures, int embeddingDimension, List<String> featureNames,
@@ -64,9 +65,33 @@ public final class SurrogateSet implements PropertyPredictor {
             FitOptions options) implements Serializable {
     }
 
-    private SurrogateSet(GraphHyperNetwork ghn, State state) {
+    private SurrogateSet(GraphHyperNetwork ghn, State state, byte[] payload) {
         this.ghn = ghn;
         this.state = state;
+        this.payload = payload;
+    }
+
+    private SurrogateSet(GraphHyperNetwork ghn, State state) {
+        this(ghn, state, serialise(state));
+    }
+
+    private static byte[] serialise(State state) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(state);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise surrogates: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * SHA-256 of the fitted models (the payload {@link #save} writes and {@link #load} verifies): what a search
+     * manifest records so a result can be traced to the exact surrogates that scored it.
+     */
+    public String checksum() {
+        return sha256(payload);
     }
 
     /**
@@ -158,15 +183,6 @@ public final class SurrogateSet implements PropertyPredictor {
 
     /** Writes the file described in the class comment, atomically. */
     public void save(Path file) {
-        byte[] payload;
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(state);
-            out.flush();
-            payload = bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise surrogates: " + e.getMessage(), e);
-        }
         ObjectMapper json = new ObjectMapper();
         ObjectNode m = json.createObjectNode();
         m.put("format", FORMAT).put("version", VERSION).put("ghn_checksum", state.ghnChecksum())
@@ -273,7 +289,7 @@ public final class SurrogateSet implements PropertyPredictor {
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             throw new IllegalArgumentException(name + ": payload cannot be read by this version of ghnas: " + e);
         }
-        return new SurrogateSet(ghn, s);
+        return new SurrogateSet(ghn, s, payload);
     }
 
     private static String sha256(byte[] b) {

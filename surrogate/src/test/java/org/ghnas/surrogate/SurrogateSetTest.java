@@ -104,6 +104,9 @@ class SurrogateSetTest {
         var arch = List.of(test.get(1).architecture());
         assertThat(SurrogateSet.load(f, ghn).predict(arch).get(0).estimates())
                 .isEqualTo(s.predict(arch).get(0).estimates());
+        assertThat(SurrogateSet.load(f, ghn).checksum()).isEqualTo(s.checksum()).hasSize(64);
+        assertThat(SurrogateSet.fit(ghn, train, FitOptions.defaults().withKinds(Regressor.Kind.SVR).withSeed(99))
+                .checksum()).isNotEqualTo(s.checksum());
 
         GraphHyperNetwork other = GraphHyperNetwork.initialize(new GhnConfig(32, 50, true, 11, 10), 3);
         assertThatThrownBy(() -> SurrogateSet.load(f, other)).isInstanceOf(IllegalArgumentException.class)

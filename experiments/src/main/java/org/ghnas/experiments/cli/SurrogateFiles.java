@@ -39,6 +39,6 @@ final class SurrogateFiles implements PropertyPredictorSource {
                 s = SurrogateSet.load(path, GraphHyperNetwork.pretrained());
             }
         }
-        return new Loaded(s, Map.of("ghn", s.ghnChecksum(), "surrogates", s.toString()));
+        return new Loaded(s, Map.of("ghn", s.ghnChecksum(), "surrogates", s.checksum()));
     }
 }
