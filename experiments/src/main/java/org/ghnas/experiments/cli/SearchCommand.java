@@ -65,7 +65,10 @@ final class SearchCommand implements Runnable {
         }
         SearchExperiment exp = SearchExperiment.read(experimentFile);
         PropertyPredictorSource.Loaded loaded = source.load(exp.surrogates());
-        String command = "ghnas search " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        // originalArgs are the root's: they start with "search" under `ghnas`, not where this command is the root.
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        String command = "ghnas search " + String.join(" ",
+                !args.isEmpty() && args.get(0).equals(spec.name()) ? args.subList(1, args.size()) : args);
         String name = exp.name().replaceAll("[^A-Za-z0-9._-]", "_");
         var err = spec.commandLine().getErr();
         var outWriter = spec.commandLine().getOut();

@@ -57,7 +57,7 @@ class SearchCommandTest {
         Path run = dir.resolve("run");
         assertThat(search(yaml.toString(), "--out", run.toString(), "--baseline", "random")).isEqualTo(0);
         assertThat(out.toString()).contains("tiny: best score").contains("random search:");
-        assertThat(Files.readString(run.resolve("manifest.json"))).contains("\"command\" : \"ghnas search ")
+        assertThat(Files.readString(run.resolve("manifest.json"))).contains("\"command\" : \"ghnas search " + yaml)
                 .contains("test-double");
         Files.delete(run.resolve("report.md"));
         assertThat(ghnas("report", run.toString())).isEqualTo(0);
