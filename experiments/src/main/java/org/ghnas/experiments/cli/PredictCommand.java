@@ -67,7 +67,7 @@ final class PredictCommand implements Runnable {
             }
         } else {
             ObjectNode root = ArchitectureJson.mapper().createObjectNode();
-            root.put("ghn_sha256", s.ghnChecksum());
+            root.put("ghn_sha256", s.ghnChecksum()).put("surrogates_sha256", s.checksum());
             ArrayNode list = root.putArray("predictions");
             for (PropertyPrediction p : preds) {
                 ObjectNode o = list.addObject();

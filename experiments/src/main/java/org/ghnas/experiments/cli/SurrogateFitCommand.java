@@ -82,8 +82,16 @@ final class SurrogateFitCommand implements Runnable {
         if (target == null) {
             throw new IllegalArgumentException("--out: required when fitting on the shipped GHN (no --checkpoint)");
         }
+        if (!Files.isDirectory(table)) {
+            throw new IllegalArgumentException(table + ": no such measurement table (expected the --out directory of "
+                    + "`ghnas measure`)");
+        }
         Map<Split, List<Measurement>> t = MeasurementTable.read(table);
         List<Measurement> train = t.getOrDefault(Split.TRAIN, List.of());
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException(MeasurementTable.jsonl(table, Split.TRAIN)
+                    + ": no measured train nets (run `ghnas measure --split train --out " + table + "` first)");
+        }
         List<Measurement> test = t.getOrDefault(Split.TEST, List.of());
         PrintWriter o = spec.commandLine().getOut();
         GraphHyperNetwork ghn = ghnOptions.load();
