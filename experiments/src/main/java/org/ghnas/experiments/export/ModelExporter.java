@@ -185,6 +185,10 @@ public final class ModelExporter {
                     searchResultsOrNull);
             Files.writeString(tmp.resolve(MANIFEST), manifest.toPrettyString() + "\n");
             Files.writeString(tmp.resolve(README), readme(plan));
+            if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+                // temporary directories are owner-only; an export is meant to be shared like any other directory
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             replace(tmp, target);
             return new ExportedModel(target, architecture, testImages, check.accuracy(), check.maxDifference());
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,16 @@ class AtomicFilesTest {
         try (var files = Files.list(target.getParent())) {
             assertThat(files).containsExactly(target);
         }
+    }
+
+    @Test
+    void newFilesAreWorldReadableAndReplacementsKeepTheirPermissions(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("report.md");
+        AtomicFiles.writeString(target, "a");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r--r--");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFiles.writeString(target, "b");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-rw----");
     }
 
     @Test
