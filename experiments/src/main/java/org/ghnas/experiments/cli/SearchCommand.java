@@ -121,7 +121,8 @@ final class SearchCommand implements Runnable {
             bar.stepTo(s.generation());
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             double rate = seconds > 0 ? (s.evaluations() - startEvaluations) / seconds : 0;
-            bar.setExtraMessage(String.format(Locale.ROOT, "%d evals, %.1f evals/s, best %.4f", s.evaluations(), rate,
+            // short enough that an 80-column line keeps the best score
+            bar.setExtraMessage(String.format(Locale.ROOT, "%d evals %.0f/s best %.4f", s.evaluations(), rate,
                     s.bestSoFar()));
         }
 
