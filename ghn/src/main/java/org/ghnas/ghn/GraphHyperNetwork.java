@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.ghnas.ghn.io.MalformedArchiveException;
 import org.ghnas.ghn.io.TensorArchive;
 import org.ghnas.ghn.model.Ghn2;
@@ -213,13 +214,14 @@ public final class GraphHyperNetwork {
         return new GraphEmbedding(embedder.apply(plan(architecture).graph()));
     }
 
-    /** {@link #embed(Architecture)} for each architecture, in order. */
+    /**
+     * {@link #embed(Architecture)} for each architecture, in order. The embeddings are computed in parallel (plain
+     * Java on frozen weights, independent per net): a search's generation uses every core.
+     */
     public List<GraphEmbedding> embed(List<? extends Architecture> architectures) {
-        List<GraphEmbedding> out = new ArrayList<>(architectures.size());
-        for (Architecture a : architectures) {
-            out.add(embed(a));
-        }
-        return out;
+        GraphEmbedding[] out = new GraphEmbedding[architectures.size()];
+        IntStream.range(0, out.length).parallel().forEach(i -> out[i] = embed(architectures.get(i)));
+        return List.of(out);
     }
 
     private NetworkPlan plan(Architecture architecture) {

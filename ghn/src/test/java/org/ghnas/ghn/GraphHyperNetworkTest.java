@@ -37,6 +37,17 @@ class GraphHyperNetworkTest {
     }
 
     @Test
+    void givenABatch_whenEmbedded_thenTheSameEmbeddingsInInputOrderAsOneByOne() {
+        GraphHyperNetwork ghn = GraphHyperNetwork.initialize(SMALL, 4);
+        List<NetworkSpec> specs = nets(9);
+        List<GraphEmbedding> batch = ghn.embed(specs);
+        assertThat(batch).hasSize(9);
+        for (int i = 0; i < specs.size(); i++) {
+            assertThat(batch.get(i)).as("net %d", i).isEqualTo(ghn.embed(specs.get(i)));
+        }
+    }
+
+    @Test
     void givenSavedGhn_whenLoaded_thenSameChecksumAndPredictions(@TempDir Path dir) {
         GraphHyperNetwork ghn = GraphHyperNetwork.initialize(SMALL, 7);
         Path file = dir.resolve("ghn.bin");

@@ -2,8 +2,8 @@ package org.ghnas.surrogate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
-import org.ghnas.ghn.GraphEmbedding;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.space.Architecture;
 import org.ghnas.space.plan.NetworkPlan;
@@ -31,26 +31,28 @@ final class Features {
         return List.copyOf(out);
     }
 
-    /** One raw (unstandardised) row per architecture. */
+    /**
+     * One raw (unstandardised) row per architecture. Rows are computed in parallel: each is independent and the GHN's
+     * embedding is plain Java on frozen weights, so a generation of a search uses every core.
+     */
     static double[][] of(GraphHyperNetwork ghn, List<? extends Architecture> architectures, boolean cheap) {
         double[][] rows = new double[architectures.size()][];
-        for (int i = 0; i < rows.length; i++) {
-            Architecture a = architectures.get(i);
-            GraphEmbedding e = ghn.embed(a);
-            double[] emb = e.toDoubleArray();
-            if (!cheap) {
-                rows[i] = emb;
-                continue;
-            }
-            NetworkPlan plan = NetworkPlan.of(a, ghn.input());
-            double[] row = new double[emb.length + CHEAP.size()];
-            System.arraycopy(emb, 0, row, 0, emb.length);
-            row[emb.length] = Math.log(Math.max(1, plan.liveParameterCount()));
-            row[emb.length + 1] = Math.log(Math.max(1, plan.macs()));
-            row[emb.length + 2] = Math.log(Math.max(1, plan.graph().nodeCount()));
-            rows[i] = row;
-        }
+        IntStream.range(0, rows.length).parallel().forEach(i -> rows[i] = row(ghn, architectures.get(i), cheap));
         return rows;
+    }
+
+    private static double[] row(GraphHyperNetwork ghn, Architecture a, boolean cheap) {
+        double[] emb = ghn.embed(a).toDoubleArray();
+        if (!cheap) {
+            return emb;
+        }
+        NetworkPlan plan = NetworkPlan.of(a, ghn.input());
+        double[] row = new double[emb.length + CHEAP.size()];
+        System.arraycopy(emb, 0, row, 0, emb.length);
+        row[emb.length] = Math.log(Math.max(1, plan.liveParameterCount()));
+        row[emb.length + 1] = Math.log(Math.max(1, plan.macs()));
+        row[emb.length + 2] = Math.log(Math.max(1, plan.graph().nodeCount()));
+        return row;
     }
 
     /** The embedding part of a raw row (what novelty is measured on). */
