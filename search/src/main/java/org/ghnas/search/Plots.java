@@ -2,6 +2,7 @@ package org.ghnas.search;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.geom.Ellipse2D;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -61,6 +63,13 @@ final class Plots {
         JFreeChart chart = ChartFactory.createScatterPlot(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                 true, false, false);
         XYPlot plot = chart.getXYPlot();
+        // JFreeChart draws the last series first by default, which would hide the Pareto set under the population
+        plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
+        for (int i = 1; i < groups.size(); i++) {
+            r.setSeriesShape(i, new Ellipse2D.Double(-5, -5, 10, 10));
+        }
+        plot.setRenderer(r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
