@@ -211,7 +211,21 @@ public final class GraphHyperNetwork {
      * @throws IllegalArgumentException (one line) if the architecture cannot be built for {@link #input()}
      */
     public GraphEmbedding embed(Architecture architecture) {
-        return new GraphEmbedding(embedder.apply(plan(architecture).graph()));
+        return embed(plan(architecture));
+    }
+
+    /**
+     * The graph embedding of an architecture already compiled for {@link #input()} (callers that need the plan too
+     * build it once).
+     *
+     * @throws IllegalArgumentException if the plan was built for another input shape
+     */
+    public GraphEmbedding embed(NetworkPlan plan) {
+        requireNonNull(plan, "plan");
+        if (!plan.input().equals(input)) {
+            throw new IllegalArgumentException("plan: built for " + plan.input() + ", this GHN embeds " + input);
+        }
+        return new GraphEmbedding(embedder.apply(plan.graph()));
     }
 
     /**
@@ -224,7 +238,12 @@ public final class GraphHyperNetwork {
         return List.of(out);
     }
 
-    private NetworkPlan plan(Architecture architecture) {
+    /**
+     * The plan of an architecture for {@link #input()}.
+     *
+     * @throws IllegalArgumentException (one line) if the architecture cannot be built for {@link #input()}
+     */
+    public NetworkPlan plan(Architecture architecture) {
         requireNonNull(architecture, "architecture");
         try {
             return NetworkPlan.of(architecture, input);

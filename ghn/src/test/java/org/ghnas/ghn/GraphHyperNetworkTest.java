@@ -10,6 +10,8 @@ import java.util.List;
 import org.ghnas.ghn.io.MalformedArchiveException;
 import org.ghnas.ghn.model.GhnConfig;
 import org.ghnas.space.NetworkSpec;
+import org.ghnas.space.plan.InputShape;
+import org.ghnas.space.plan.NetworkPlan;
 import org.ghnas.space.runtime.NetworkParameters;
 import org.ghnas.space.sample.DeepNets1MSampler;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,11 @@ class GraphHyperNetworkTest {
         for (int i = 0; i < specs.size(); i++) {
             assertThat(batch.get(i)).as("net %d", i).isEqualTo(ghn.embed(specs.get(i)));
         }
+        // a caller that needs the plan anyway builds it once and embeds it
+        assertThat(ghn.embed(ghn.plan(specs.get(0)))).isEqualTo(batch.get(0));
+        InputShape other = ghn.input().equals(InputShape.CIFAR10) ? InputShape.FASHION_MNIST : InputShape.CIFAR10;
+        assertThatThrownBy(() -> ghn.embed(NetworkPlan.of(specs.get(0), other)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("plan: built for");
     }
 
     @Test

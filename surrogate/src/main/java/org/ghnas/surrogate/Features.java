@@ -42,11 +42,11 @@ final class Features {
     }
 
     private static double[] row(GraphHyperNetwork ghn, Architecture a, boolean cheap) {
-        double[] emb = ghn.embed(a).toDoubleArray();
+        NetworkPlan plan = ghn.plan(a);
+        double[] emb = ghn.embed(plan).toDoubleArray();
         if (!cheap) {
             return emb;
         }
-        NetworkPlan plan = NetworkPlan.of(a, ghn.input());
         double[] row = new double[emb.length + CHEAP.size()];
         System.arraycopy(emb, 0, row, 0, emb.length);
         row[emb.length] = Math.log(Math.max(1, plan.liveParameterCount()));
