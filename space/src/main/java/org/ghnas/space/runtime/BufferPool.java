@@ -73,6 +73,18 @@ final class BufferPool {
         generation++;
     }
 
+    /** Frees every pooled buffer. */
+    void clear() {
+        for (ArrayDeque<Entry> q : free.values()) {
+            for (Entry e : q) {
+                if (e.buffer().closeable()) {
+                    e.buffer().close();
+                }
+            }
+        }
+        free.clear();
+    }
+
     /** Bytes pooled now. */
     long pooledBytes() {
         long bytes = 0;

@@ -129,6 +129,18 @@ public final class NetworkParameters {
         return n;
     }
 
+    /**
+     * Frees the tensors' native memory now instead of whenever the garbage collector gets to them; the parameters
+     * must not be used afterwards. Tensors that are views or live in a workspace are left alone.
+     */
+    public void release() {
+        for (INDArray a : tensors) {
+            if (a.closeable()) {
+                a.close();
+            }
+        }
+    }
+
     /** An independent deep copy. */
     public NetworkParameters copy() {
         INDArray[] t = new INDArray[tensors.length];

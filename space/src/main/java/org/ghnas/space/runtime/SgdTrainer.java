@@ -62,23 +62,33 @@ public final class SgdTrainer {
         int skipped = 0;
         long start = System.nanoTime();
         int step = 0;
-        while (step < total) {
-            BatchSequence epoch = train.shuffledBatches(config.batchSize(), rng);
-            for (ImageBatch batch : epoch) {
-                if (step >= total) {
-                    break;
+        try {
+            while (step < total) {
+                BatchSequence epoch = train.shuffledBatches(config.batchSize(), rng);
+                for (ImageBatch batch : epoch) {
+                    if (step >= total) {
+                        break;
+                    }
+                    double lr = 0.5 * config.learningRate() * (1 + Math.cos(Math.PI * step / total));
+                    double[] result = Workspaces.scoped("sgd-step",
+                            () -> step(net, params, velocity, batch, rng, lr));
+                    if (!Double.isFinite(result[0])) {
+                        skipped++;
+                    }
+                    losses.add(result[0]);
+                    accs.add(result[1]);
+                    images += batch.size();
+                    step++;
+                    if (listener != null) {
+                        listener.onStep(step, total, result[0], result[1]);
+                    }
                 }
-                double lr = 0.5 * config.learningRate() * (1 + Math.cos(Math.PI * step / total));
-                double[] result = Workspaces.scoped("sgd-step", () -> step(net, params, velocity, batch, rng, lr));
-                if (!Double.isFinite(result[0])) {
-                    skipped++;
-                }
-                losses.add(result[0]);
-                accs.add(result[1]);
-                images += batch.size();
-                step++;
-                if (listener != null) {
-                    listener.onStep(step, total, result[0], result[1]);
+            }
+        } finally {
+            // the velocity is the size of the parameters: freeing it now keeps a loop over many nets flat
+            for (INDArray v : velocity) {
+                if (v.closeable()) {
+                    v.close();
                 }
             }
         }

@@ -218,10 +218,20 @@ public final class GroundTruthMeasurer {
         long seed = netSeed(config.sgd().seed(), split, index);
         NetworkParameters params = NetworkParameters.heInit(plan, seed);
         MeasurementConfig.Sgd s = config.sgd();
-        TrainingLog log = train(net, params, train, s, seed);
-        double clean = accuracy(net, params, test.batches(EVAL_BATCH));
-        double noisy = accuracy(net, params, noisyBatches(test, EVAL_BATCH, config.evaluation()));
-        double[] latency = latencyMs(net, params, test, config.latency());
+        TrainingLog log;
+        double clean;
+        double noisy;
+        double[] latency;
+        try {
+            log = train(net, params, train, s, seed);
+            clean = accuracy(net, params, test.batches(EVAL_BATCH));
+            noisy = accuracy(net, params, noisyBatches(test, EVAL_BATCH, config.evaluation()));
+            latency = latencyMs(net, params, test, config.latency());
+        } finally {
+            // one net after another would otherwise ratchet every workspace up to the largest net seen
+            params.release();
+            Workspaces.release();
+        }
         int window = config.convergence().window();
         ConvergenceSpeed speed = ConvergenceSpeed.of(log.accuracy(), window, config.convergence().threshold());
         double[] smooth = ConvergenceSpeed.smoothed(log.accuracy(), window);
