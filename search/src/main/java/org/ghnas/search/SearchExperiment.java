@@ -1,18 +1,14 @@
 package org.ghnas.search;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.ghnas.space.io.StrictYaml;
 import org.ghnas.space.plan.InputShape;
 
 /**
@@ -104,15 +100,7 @@ public record SearchExperiment(String name, long seed, String surrogates, String
      *     an unknown key, a wrong type or an out-of-range value
      */
     public static SearchExperiment read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot be read (" + e.getMessage() + ")");
-        }
-        return parse(text, file.toString());
+        return of(StrictYaml.read(file), file.toString());
     }
 
     /**
@@ -121,100 +109,85 @@ public record SearchExperiment(String name, long seed, String surrogates, String
      * @throws IllegalArgumentException {@code SOURCE: field.path: message}
      */
     public static SearchExperiment parse(String yaml, String source) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage().replace('\n', ' ');
-            throw new IllegalArgumentException(source + ": (root): not valid YAML (" + m + ")");
-        }
-        StrictYaml y = new StrictYaml(source);
-        y.mapping(root, "", ROOT);
-        String name = y.stringOf(root, "", "name", null);
+        return of(StrictYaml.parse(yaml, source), source);
+    }
+
+    private static SearchExperiment of(JsonNode tree, String source) {
+        StrictYaml root = StrictYaml.of(tree, source, "", ROOT);
+        String name = root.stringOf("name", null);
         if (name == null) {
-            throw y.error("name", "missing, expected a non-empty string.");
+            throw root.invalid("name", "missing, expected a non-empty string.");
         }
-        long seed = y.longOf(root, "", "seed", 1);
-        String surrogates = y.stringOf(root, "", "surrogates", null);
-        JsonNode space = y.optionalMapping(root, "", "space", SPACE);
-        JsonNode search = y.optionalMapping(root, "", "search", SEARCH);
-        JsonNode empty = new ObjectMapper().createObjectNode();
-        space = space == null ? empty : space;
-        search = search == null ? empty : search;
-        String dataset = y.stringOf(space, "space", "dataset", "fashion_mnist");
+        long seed = root.longOf("seed", 1);
+        String surrogates = root.stringOf("surrogates", null);
+        StrictYaml space = root.mapping("space", SPACE);
+        StrictYaml search = root.mapping("search", SEARCH);
+        String dataset = space.stringOf("dataset", "fashion_mnist");
         try {
             InputShape.ofDataset(dataset);
         } catch (IllegalArgumentException e) {
-            throw y.error("space.dataset", e.getMessage());
+            throw space.invalid("dataset", e.getMessage());
         }
-        int channels = y.intOf(space, "space", "channels", 8, 8, 1024);
+        int channels = space.intOf("channels", 8, 8, 1024);
         if (channels % 2 != 0) {
-            throw y.error("space.channels", channels + " is odd, expected an even integer >= 8.");
+            throw space.invalid("channels", channels + " is odd, expected an even integer >= 8.");
         }
-        int fcDim = y.intOf(space, "space", "fcDim", 64, 1, 1 << 16);
-        String alg = y.stringOf(search, "search", "algorithm", "ga");
+        int fcDim = space.intOf("fcDim", 64, 1, 1 << 16);
+        String alg = search.stringOf("algorithm", "ga");
         Algorithm algorithm;
         if (alg.equals("ga")) {
             algorithm = Algorithm.GA;
         } else if (alg.equals("nsga2")) {
             algorithm = Algorithm.NSGA2;
         } else {
-            throw y.error("search.algorithm", "'" + alg + "' is not allowed, expected ga or nsga2.");
+            throw search.invalid("algorithm", "'" + alg + "' is not allowed, expected ga or nsga2.");
         }
-        int population = y.intOf(search, "search", "population", 24, 4, 100_000);
-        int generations = y.intOf(search, "search", "generations", 10, 1, 1_000_000);
-        double offspring = y.doubleOf(search, "search", "offspringFraction", 0.6, 0.01, 1);
-        double mutation = y.doubleOf(search, "search", "mutationRate", 0.1, 0, 1);
-        double crossover = y.doubleOf(search, "search", "crossoverRate", 0.5, 0, 1);
-        int tournament = y.intOf(search, "search", "tournamentSize", 3, 2, population);
-        List<Objective> objectives = objectives(root.get("objectives"), y);
+        int population = search.intOf("population", 24, 4, 100_000);
+        int generations = search.intOf("generations", 10, 1, 1_000_000);
+        double offspring = search.doubleOf("offspringFraction", 0.6, 0.01, 1);
+        double mutation = search.doubleOf("mutationRate", 0.1, 0, 1);
+        double crossover = search.doubleOf("crossoverRate", 0.5, 0, 1);
+        int tournament = search.intOf("tournamentSize", 3, 2, population);
+        List<Objective> objectives = objectives(root);
         if (algorithm == Algorithm.NSGA2 && objectives.size() < 2) {
-            throw y.error("objectives", "nsga2 needs at least two objectives, got " + objectives.size() + ".");
+            throw root.invalid("objectives", "nsga2 needs at least two objectives, got " + objectives.size() + ".");
         }
-        JsonNode c = y.optionalMapping(root, "", "constraints", CONSTRAINTS);
-        c = c == null ? empty : c;
-        long maxParams = y.longOf(c, "constraints", "maxParams", Long.MAX_VALUE);
-        long maxFlops = y.longOf(c, "constraints", "maxFlops", Long.MAX_VALUE);
-        if (maxParams < 1) {
-            throw y.error("constraints.maxParams", maxParams + " is out of range, expected an integer >= 1.");
-        }
-        if (maxFlops < 1) {
-            throw y.error("constraints.maxFlops", maxFlops + " is out of range, expected an integer >= 1.");
-        }
-        double maxLatency = y.doubleOf(c, "constraints", "maxLatencyMs", Double.POSITIVE_INFINITY, Double.MIN_VALUE,
+        StrictYaml c = root.mapping("constraints", CONSTRAINTS);
+        long maxParams = c.longOf("maxParams", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+        long maxFlops = c.longOf("maxFlops", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+        double maxLatency = c.doubleOf("maxLatencyMs", Double.POSITIVE_INFINITY, Double.MIN_VALUE,
                 Double.POSITIVE_INFINITY);
         return new SearchExperiment(name, seed, surrogates, dataset, channels, fcDim, algorithm, population,
                 generations, offspring, mutation, crossover, tournament, objectives,
                 new Constraints(maxParams, maxFlops, maxLatency));
     }
 
-    private static List<Objective> objectives(JsonNode node, StrictYaml y) {
+    private static List<Objective> objectives(StrictYaml root) {
+        JsonNode node = root.child("objectives");
         if (node == null || node.isNull()) {
             return List.of(new Objective("accuracy", 1));
         }
         if (!node.isArray() || node.isEmpty()) {
-            throw y.error("objectives", "must be a non-empty list of {property, weight}, but was "
+            throw root.invalid("objectives", "must be a non-empty list of {property, weight}, but was "
                     + StrictYaml.kind(node) + ".");
         }
         List<Objective> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            String path = "objectives[" + i + "]";
-            JsonNode o = y.mapping(node.get(i), path, OBJECTIVE);
-            String property = y.stringOf(o, path, "property", null);
+            StrictYaml o = StrictYaml.of(node.get(i), root.source(), "objectives[" + i + "]", OBJECTIVE);
+            String property = o.stringOf("property", null);
             if (property == null) {
-                throw y.error(path + ".property", "missing, expected one of " + String.join(", ", Objective.keys())
-                        + ".");
+                throw o.invalid("property", "missing, expected one of " + String.join(", ", Objective.keys()) + ".");
             }
             if (!Objective.keys().contains(property)) {
-                throw y.error(path + ".property", "'" + property + "' is not allowed, expected one of "
+                throw o.invalid("property", "'" + property + "' is not allowed, expected one of "
                         + String.join(", ", Objective.keys()) + ".");
             }
             if (seen.contains(property)) {
-                throw y.error(path + ".property", "'" + property + "' is listed twice.");
+                throw o.invalid("property", "'" + property + "' is listed twice.");
             }
             seen.add(property);
-            double weight = y.doubleOf(o, path, "weight", 1, Double.MIN_VALUE, 1e9);
+            double weight = o.doubleOf("weight", 1, Double.MIN_VALUE, 1e9);
             out.add(new Objective(property, weight));
         }
         return out;

@@ -70,7 +70,7 @@ class SearchExperimentTest {
     @Test
     void givenBrokenYamlOrMissingFile_whenRead_thenOneLine() {
         assertThatThrownBy(() -> SearchExperiment.parse("name: [", "x.yaml"))
-                .hasMessageStartingWith("x.yaml: (root): not valid YAML").hasMessageNotContaining("\n");
+                .hasMessageStartingWith("x.yaml: not valid YAML").hasMessageNotContaining("\n");
         assertThatThrownBy(() -> SearchExperiment.read(Path.of("no/such.yaml")))
                 .hasMessage("no/such.yaml: no such file");
         assertThatThrownBy(() -> SearchExperiment.parse("seed: 1\n", "x.yaml"))

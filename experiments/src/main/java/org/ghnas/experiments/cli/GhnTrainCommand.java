@@ -1,18 +1,15 @@
 package org.ghnas.experiments.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.ghnas.ghn.train.GhnTrainer;
 import org.ghnas.ghn.train.GhnTrainingConfig;
 import org.ghnas.space.data.DatasetSplits;
 import org.ghnas.space.data.ImageDataset;
 import org.ghnas.space.io.AtomicFiles;
+import org.ghnas.space.io.StrictYaml;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -120,15 +117,7 @@ final class GhnTrainCommand implements Runnable {
     }
 
     static GhnTrainingConfig readConfig(Path file) {
-        JsonNode node;
-        try {
-            node = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": not valid YAML (" + OneLineErrors.firstLine(e.getMessage()) + ")");
-        }
-        return GhnTrainingConfig.fromJson(node, file.toString());
+        return GhnTrainingConfig.fromJson(StrictYaml.read(file), file.toString());
     }
 
     static String toYaml(GhnTrainingConfig cfg) {

@@ -38,7 +38,7 @@ class GhnCommandTest {
         Path yaml = dir.resolve("t.yaml");
         Files.writeString(yaml, "steps: many\n");
         assertThat(run("ghn", "train", "--config", yaml.toString(), "--out", dir.toString())).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("ghnas: " + yaml + ": steps: must be a 32-bit integer, but was \"many\".");
+        assertThat(err.toString().strip()).isEqualTo("ghnas: " + yaml + ": steps: must be an integer, but was \"many\".");
     }
 
     @Test

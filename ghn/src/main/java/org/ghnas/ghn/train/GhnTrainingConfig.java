@@ -3,12 +3,9 @@ package org.ghnas.ghn.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.ghnas.ghn.model.GhnConfig;
+import org.ghnas.space.io.StrictYaml;
 
 /**
  * Settings of one GHN-2 training run (facts §4), with defaults chosen for 2 CPU cores.
@@ -111,73 +108,26 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
      *                                  invalid value
      */
     public static GhnTrainingConfig fromJson(JsonNode node, String source) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return defaults();
-        }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException(source + ": (root): must be a mapping of field: value, but was "
-                    + node.getNodeType().toString().toLowerCase() + ".");
-        }
-        Set<String> known = new LinkedHashSet<>(FIELDS);
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            String key = it.next().getKey();
-            if (!known.contains(key)) {
-                throw new IllegalArgumentException(source + ": " + key + ": unknown key, expected one of "
-                        + String.join(", ", FIELDS) + ".");
-            }
-        }
+        StrictYaml y = StrictYaml.of(node, source, "", FIELDS);
         GhnTrainingConfig d = defaults();
         try {
             return new GhnTrainingConfig(
-                    longOf(node, "seed", d.seed, source), intOf(node, "steps", d.steps, source),
-                    intOf(node, "metaBatch", d.metaBatch, source), intOf(node, "channels", d.channels, source),
-                    intOf(node, "fcDim", d.fcDim, source), intOf(node, "batchSize", d.batchSize, source),
-                    doubleOf(node, "learningRate", d.learningRate, source),
-                    doubleOf(node, "weightDecay", d.weightDecay, source),
-                    doubleOf(node, "gradClip", d.gradClip, source),
-                    intOf(node, "checkpointEvery", d.checkpointEvery, source),
-                    intOf(node, "hidden", d.hidden, source),
-                    intOf(node, "virtualEdgeCutoff", d.virtualEdgeCutoff, source));
+                    y.longOf("seed", d.seed), y.intOf("steps", d.steps),
+                    y.intOf("metaBatch", d.metaBatch), y.intOf("channels", d.channels),
+                    y.intOf("fcDim", d.fcDim), y.intOf("batchSize", d.batchSize),
+                    y.doubleOf("learningRate", d.learningRate),
+                    y.doubleOf("weightDecay", d.weightDecay),
+                    y.doubleOf("gradClip", d.gradClip),
+                    y.intOf("checkpointEvery", d.checkpointEvery),
+                    y.intOf("hidden", d.hidden),
+                    y.intOf("virtualEdgeCutoff", d.virtualEdgeCutoff));
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) {
                 throw e;
             }
+            // the constructor's messages start with the field name
             String m = e.getMessage();
-            int space = m.indexOf(' ');
-            throw new IllegalArgumentException(source + ": " + m.substring(0, space) + ": " + m, e);
+            throw y.invalid(m.substring(0, m.indexOf(' ')), m);
         }
-    }
-
-    private static long longOf(JsonNode node, String field, long fallback, String source) {
-        JsonNode v = node.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IllegalArgumentException(source + ": " + field + ": must be an integer, but was " + v + ".");
-        }
-        return v.asLong();
-    }
-
-    private static int intOf(JsonNode node, String field, int fallback, String source) {
-        JsonNode v = node.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException(source + ": " + field + ": must be a 32-bit integer, but was " + v + ".");
-        }
-        return v.asInt();
-    }
-
-    private static double doubleOf(JsonNode node, String field, double fallback, String source) {
-        JsonNode v = node.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException(source + ": " + field + ": must be a number, but was " + v + ".");
-        }
-        return v.asDouble();
     }
 }

@@ -5,10 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ghnas.space.io.StrictYaml;
 import org.ghnas.space.sample.Family;
 
 /**
@@ -286,7 +283,7 @@ public record MeasurementConfig(String dataset, int channels, Family family, Spl
 
     private static void flatten(JsonNode node, String path, Map<String, JsonNode> out) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> flatten(e.getValue(), StrictFields.join(path, e.getKey()), out));
+            node.fields().forEachRemaining(e -> flatten(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
         } else {
             out.put(path, node);
         }
@@ -299,16 +296,7 @@ public record MeasurementConfig(String dataset, int channels, Family family, Spl
      *                                  unknown key, a wrong type or a value out of range
      */
     public static MeasurementConfig read(Path file) {
-        JsonNode node;
-        try {
-            node = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
-        } catch (IOException e) {
-            String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new IllegalArgumentException(file + ": not valid YAML (" + m + ")");
-        }
-        return fromJson(node, file.toString());
+        return fromJson(StrictYaml.read(file), file.toString());
     }
 
     /**
@@ -319,7 +307,7 @@ public record MeasurementConfig(String dataset, int channels, Family family, Spl
      */
     public static MeasurementConfig fromJson(JsonNode node, String source) {
         MeasurementConfig d = defaults();
-        StrictFields root = StrictFields.of(node, source, "", ROOT);
+        StrictYaml root = StrictYaml.of(node, source, "", ROOT);
         String familyName = root.stringOf("family", d.family.name().toLowerCase(Locale.ROOT));
         Family family;
         try {
@@ -327,36 +315,33 @@ public record MeasurementConfig(String dataset, int channels, Family family, Spl
         } catch (IllegalArgumentException e) {
             throw root.invalid("family", "must be one of id, wide, deep, dense, bnfree, but was '" + familyName + "'.");
         }
-        StrictFields splits = StrictFields.of(root.child("splits"), source, "splits", List.of("train", "test"));
+        StrictYaml splits = root.mapping("splits", List.of("train", "test"));
         SplitSampling train = sampling(splits, "train", d.train);
         SplitSampling test = sampling(splits, "test", d.test);
-        StrictFields s = StrictFields.of(root.child("sgd"), source, "sgd",
+        StrictYaml s = root.mapping("sgd",
                 List.of("steps", "batchSize", "learningRate", "momentum", "weightDecay", "seed"));
         Sgd sgd = build(s, () -> new Sgd(s.intOf("steps", d.sgd.steps), s.intOf("batchSize", d.sgd.batchSize),
                 s.doubleOf("learningRate", d.sgd.learningRate), s.doubleOf("momentum", d.sgd.momentum),
                 s.doubleOf("weightDecay", d.sgd.weightDecay), s.longOf("seed", d.sgd.seed)));
-        StrictFields e = StrictFields.of(root.child("evaluation"), source, "evaluation",
-                List.of("testImages", "noiseSigma", "noiseSeed"));
+        StrictYaml e = root.mapping("evaluation", List.of("testImages", "noiseSigma", "noiseSeed"));
         Evaluation evaluation = build(e, () -> new Evaluation(e.intOf("testImages", d.evaluation.testImages),
                 e.doubleOf("noiseSigma", d.evaluation.noiseSigma), e.longOf("noiseSeed", d.evaluation.noiseSeed)));
-        StrictFields l = StrictFields.of(root.child("latency"), source, "latency", List.of("batch", "warmup", "runs"));
+        StrictYaml l = root.mapping("latency", List.of("batch", "warmup", "runs"));
         Latency latency = build(l, () -> new Latency(l.intOf("batch", d.latency.batch),
                 l.intOf("warmup", d.latency.warmup), l.intOf("runs", d.latency.runs)));
-        StrictFields c = StrictFields.of(root.child("convergence"), source, "convergence",
-                List.of("threshold", "window"));
+        StrictYaml c = root.mapping("convergence", List.of("threshold", "window"));
         Convergence convergence = build(c, () -> new Convergence(c.doubleOf("threshold", d.convergence.threshold),
                 c.intOf("window", d.convergence.window)));
         return build(root, () -> new MeasurementConfig(root.stringOf("dataset", d.dataset),
                 root.intOf("channels", d.channels), family, train, test, sgd, evaluation, latency, convergence));
     }
 
-    private static SplitSampling sampling(StrictFields splits, String name, SplitSampling fallback) {
-        StrictFields f = StrictFields.of(splits.child(name), splits.source(), splits.path(name),
-                List.of("seed", "count"));
+    private static SplitSampling sampling(StrictYaml splits, String name, SplitSampling fallback) {
+        StrictYaml f = splits.mapping(name, List.of("seed", "count"));
         return build(f, () -> new SplitSampling(f.longOf("seed", fallback.seed()), f.intOf("count", fallback.count())));
     }
 
-    private static <T> T build(StrictFields fields, java.util.function.Supplier<T> constructor) {
+    private static <T> T build(StrictYaml fields, java.util.function.Supplier<T> constructor) {
         try {
             return constructor.get();
         } catch (FieldException e) {

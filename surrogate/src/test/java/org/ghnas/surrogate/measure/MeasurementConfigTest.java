@@ -65,11 +65,11 @@ class MeasurementConfigTest {
     @Test
     void givenAWrongType_whenRead_thenTheMessageNamesTheExpectedType() {
         assertThatThrownBy(() -> readYaml("sgd: {steps: many}\n"))
-                .hasMessage(file() + ": sgd.steps: must be a 32-bit integer, but was \"many\".");
+                .hasMessage(file() + ": sgd.steps: must be an integer, but was \"many\".");
         assertThatThrownBy(() -> readYaml("evaluation: {noiseSigma: [1]}\n"))
                 .hasMessage(file() + ": evaluation.noiseSigma: must be a number, but was [1].");
         assertThatThrownBy(() -> readYaml("latency: 3\n"))
-                .hasMessage(file() + ": latency: must be a mapping of field: value, but was number.");
+                .hasMessage(file() + ": latency: must be a mapping of key: value, but was number 3.");
     }
 
     @Test
