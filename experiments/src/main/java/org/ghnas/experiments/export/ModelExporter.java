@@ -4,30 +4,25 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.PredictedParameters;
 import org.ghnas.space.Architecture;
 import org.ghnas.space.data.DatasetSplits;
 import org.ghnas.space.data.ImageBatch;
 import org.ghnas.space.data.ImageDataset;
+import org.ghnas.space.io.AtomicFiles;
 import org.ghnas.space.json.ArchitectureJson;
 import org.ghnas.space.plan.InputShape;
 import org.ghnas.space.plan.NetworkPlan;
@@ -166,36 +161,21 @@ public final class ModelExporter {
         boolean hasBatchNorm = plan.layers().stream().anyMatch(l -> l.op() instanceof Op.BatchNorm);
         BatchNormStatistics stats = hasBatchNorm ? calibrate(net, params) : null;
         Path target = directory.toAbsolutePath().normalize();
-        Path tmp;
-        try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
-        } catch (IOException e) {
-            throw new UncheckedIOException(target.getParent() + ": cannot be created (" + e.getMessage() + ")", e);
-        }
-        try {
+        Check check = AtomicFiles.writeDirectory(target, tmp -> {
             Files.writeString(tmp.resolve(SPEC), ArchitectureJson.toJson(architecture) + "\n");
             predicted.write(tmp.resolve(PARAMETERS));
             SameDiff sd = toSameDiff(plan, params, stats);
             sd.asFlatFile(tmp.resolve(SAMEDIFF).toFile());
             Files.write(tmp.resolve(ONNX), toOnnx(plan, params, stats));
             SameDiff loaded = SameDiff.fromFlatFile(tmp.resolve(SAMEDIFF).toFile());
-            Check check = check(loaded, net, params, stats);
-            ObjectNode manifest = manifest(architecture, plan, stats, check.accuracy(), check.maxDifference(),
+            Check c = check(loaded, net, params, stats);
+            ObjectNode manifest = manifest(architecture, plan, stats, c.accuracy(), c.maxDifference(),
                     searchResultsOrNull);
             Files.writeString(tmp.resolve(MANIFEST), manifest.toPrettyString() + "\n");
             Files.writeString(tmp.resolve(README), readme(plan));
-            if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
-                // temporary directories are owner-only; an export is meant to be shared like any other directory
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-            replace(tmp, target);
-            return new ExportedModel(target, architecture, testImages, check.accuracy(), check.maxDifference());
-        } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot be written (" + e.getMessage() + ")", e);
-        } finally {
-            deleteRecursively(tmp);
-        }
+            return c;
+        });
+        return new ExportedModel(target, architecture, testImages, check.accuracy(), check.maxDifference());
     }
 
     /** The running statistics an export of these parameters calibrates (deterministic in the seed). */
@@ -382,37 +362,6 @@ public final class ModelExporter {
                 """.formatted(plan.architecture(), plan.parameterCount(), plan.flops(), in.channels(), in.height(),
                 in.width(), data.train().mean(0), data.train().std(0), in.classes(), in.channels(), in.height(),
                 in.width());
-    }
-
-    /** Moves {@code tmp} to {@code target}, replacing an earlier export there. */
-    private static void replace(Path tmp, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old.");
-            Files.delete(old);
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target);
-        }
-        if (old != null) {
-            deleteRecursively(old);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a leftover hidden temporary directory is harmless
-        }
     }
 
     /** Settings of an export; defaults as documented on each method. */

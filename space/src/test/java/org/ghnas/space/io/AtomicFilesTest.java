@@ -40,4 +40,40 @@ class AtomicFilesTest {
         assertThatThrownBy(() -> AtomicFiles.writeString(blocker.resolve("child.json"), "y"))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("child.json: cannot be written");
     }
+
+    @Test
+    void directoryReplacesTheEarlierOneWholeAndIsWorldReadable(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("export");
+        AtomicFiles.writeDirectory(target, d -> Files.writeString(d.resolve("old.txt"), "1"));
+
+        int files = AtomicFiles.writeDirectory(target, d -> {
+            Files.writeString(d.resolve("a.txt"), "2");
+            return 1;
+        });
+
+        assertThat(files).isEqualTo(1);
+        try (var list = Files.list(target)) {
+            assertThat(list).containsExactly(target.resolve("a.txt"));
+        }
+        try (var list = Files.list(dir)) {
+            assertThat(list).containsExactly(target);
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rwxr-xr-x");
+    }
+
+    @Test
+    void failedDirectoryWriteLeavesTheEarlierOneAndNoTemporaries(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("export");
+        AtomicFiles.writeDirectory(target, d -> Files.writeString(d.resolve("old.txt"), "1"));
+
+        assertThatThrownBy(() -> AtomicFiles.writeDirectory(target, d -> {
+            Files.writeString(d.resolve("half.txt"), "2");
+            throw new java.io.IOException("disk full");
+        })).isInstanceOf(UncheckedIOException.class).hasMessage(target + ": cannot be written (disk full)");
+
+        assertThat(Files.readString(target.resolve("old.txt"))).isEqualTo("1");
+        try (var list = Files.list(dir)) {
+            assertThat(list).containsExactly(target);
+        }
+    }
 }
