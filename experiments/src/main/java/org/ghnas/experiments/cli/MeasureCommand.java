@@ -2,13 +2,17 @@ package org.ghnas.experiments.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.ghnas.space.Architecture;
+import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.data.DatasetSplits;
 import org.ghnas.space.data.Datasets;
+import org.ghnas.space.json.ArchitectureJson;
 import org.ghnas.surrogate.measure.GroundTruthMeasurer;
 import org.ghnas.surrogate.measure.MeasurementConfig;
 import org.ghnas.surrogate.measure.MeasurementTable;
@@ -18,13 +22,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ghnas measure}: trains the sampled nets of the surrogate splits and records their ground-truth properties
- * (issue 4). Resumable: rerunning with the same config and directory measures only the missing nets. Two processes,
- * one per split ({@code --split train}, {@code --split test}), can fill one directory at the same time.
+ * {@code ghnas measure}: trains the sampled nets of the surrogate splits, or the nets of a spec file
+ * ({@code --specs}), and records their ground-truth properties (issue 4). Resumable: rerunning with the same config
+ * and directory measures only the missing nets. Two processes, one per split ({@code --split train},
+ * {@code --split test}), can fill one directory at the same time.
  */
 @Command(name = "measure", mixinStandardHelpOptions = true,
         description = "Measure ground-truth properties (accuracy, noise robustness, latency, convergence) of the "
-                + "sampled nets of the surrogate splits; resumes where a previous run stopped.")
+                + "sampled nets of the surrogate splits, or of the nets of a spec file; resumes where a previous run "
+                + "stopped.")
 final class MeasureCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -35,12 +41,16 @@ final class MeasureCommand implements Runnable {
     Path config;
 
     @Option(names = "--out", paramLabel = "DIR", required = true,
-            description = "Measurement directory: config.yaml, train.jsonl/csv, test.jsonl/csv")
+            description = "Measurement directory: config.yaml, train.jsonl/csv, test.jsonl/csv, specs.jsonl/csv")
     Path out;
 
-    @Option(names = "--split", paramLabel = "train|test|all", defaultValue = "all",
-            description = "Which split to measure (default: ${DEFAULT-VALUE}: train, then test)")
+    @Option(names = "--split", paramLabel = "train|test|all",
+            description = "Which split to measure (default: all: train, then test)")
     String split;
+
+    @Option(names = "--specs", paramLabel = "SPECS.json",
+            description = "Measure the nets of this spec file instead (e.g. a search's picks), into DIR/specs.jsonl")
+    Path specs;
 
     @Option(names = "--limit", paramLabel = "N", description = "Measure at most N more nets per split")
     Integer limit;
@@ -50,7 +60,12 @@ final class MeasureCommand implements Runnable {
 
     @Override
     public void run() {
-        List<Split> splits = splits();
+        if (specs != null && split != null) {
+            throw new IllegalArgumentException("--split and --specs exclude each other: measure sampled splits or "
+                    + "the nets of a spec file");
+        }
+        List<NetworkSpec> nets = specs == null ? null : cellSpecs(specs);
+        List<Split> splits = specs == null ? splits() : List.of(Split.SPECS);
         if (limit != null && limit < 0) {
             throw new IllegalArgumentException("--limit: " + limit + " is negative, expected >= 0");
         }
@@ -65,7 +80,7 @@ final class MeasureCommand implements Runnable {
         GroundTruthMeasurer measurer = GroundTruthMeasurer.of(cfg, images);
         for (Split s : splits) {
             int done = MeasurementTable.read(out, s).size();
-            int count = cfg.split(s).count();
+            int count = s.sampled() ? cfg.split(s).count() : nets.size();
             int todo = (int) Math.max(0, Math.min(count, (long) done + (limit == null ? count : limit)) - done);
             err.printf("measure %s: %d of %d nets in %s, measuring %d (%d SGD steps, %d test images each)%n",
                     s.label(), done, count, out, todo, cfg.sgd().steps(), cfg.evaluation().testImages());
@@ -73,20 +88,41 @@ final class MeasureCommand implements Runnable {
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("measure " + s.label()).setInitialMax(todo)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).setConsumer(Progress.consumer())
                     .build()) {
-                measurer.run(out, s, limit == null ? Integer.MAX_VALUE : limit, (m, n, total) -> {
+                GroundTruthMeasurer.Listener listener = (m, n, total) -> {
                     bar.step();
                     bar.setExtraMessage(String.format(Locale.ROOT,
                             "net %d: acc %.1f%% noisy %.1f%% %.1f ms conv %.2f, %.0f s", m.index(),
                             100 * m.cleanAccuracy(), 100 * m.noiseRobustness(), m.inferenceLatencyMs(),
                             m.convergence(), m.seconds()));
-                });
+                };
+                if (s.sampled()) {
+                    measurer.run(out, s, limit == null ? Integer.MAX_VALUE : limit, listener);
+                } else {
+                    List<NetworkSpec> first = limit == null ? nets : nets.subList(0, Math.min(nets.size(),
+                            done + limit));
+                    measurer.runSpecs(out, first, specs.toString(), listener);
+                }
             }
             spec.commandLine().getOut().println(MeasurementTable.jsonl(out, s));
         }
     }
 
+    /** The cell-based nets of a spec file (the measurement records hold NetworkSpecs). */
+    private static List<NetworkSpec> cellSpecs(Path file) {
+        List<Architecture> archs = ArchitectureJson.read(file);
+        List<NetworkSpec> out = new ArrayList<>(archs.size());
+        for (int i = 0; i < archs.size(); i++) {
+            if (!(archs.get(i) instanceof NetworkSpec ns)) {
+                throw new IllegalArgumentException(file + ": net " + i + ": is a predefined net"
+                        + "; ghnas measure takes cell-based specs (genotype, C, n_cells, ...)");
+            }
+            out.add(ns);
+        }
+        return out;
+    }
+
     private List<Split> splits() {
-        switch (split) {
+        switch (split == null ? "all" : split) {
             case "all":
                 return List.of(Split.TRAIN, Split.TEST);
             case "train":

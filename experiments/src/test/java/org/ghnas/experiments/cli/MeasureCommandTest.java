@@ -36,4 +36,22 @@ class MeasureCommandTest {
                 .isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("ghnas: --split: 'val' is not a split, expected train, test or all");
     }
+
+    @Test
+    void givenSpecsAndASplit_whenMeasure_thenExit2(@TempDir Path dir) {
+        assertThat(run("measure", "--config", "measure.yaml", "--out", dir.toString(), "--split", "train",
+                "--specs", "picks.json")).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("ghnas: --split and --specs exclude each other");
+    }
+
+    @Test
+    void givenASpecFileWithResNet50_whenMeasure_thenExit2NamingTheNet(@TempDir Path dir) throws IOException {
+        Path specs = dir.resolve("picks.json");
+        Files.writeString(specs, "[{\"predefined\": \"resnet50\"}]");
+
+        assertThat(run("measure", "--config", "measure.yaml", "--out", dir.toString(), "--specs", specs.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("ghnas: " + specs + ": net 0: is a predefined net; ghnas measure "
+                + "takes cell-based specs (genotype, C, n_cells, ...)");
+    }
 }

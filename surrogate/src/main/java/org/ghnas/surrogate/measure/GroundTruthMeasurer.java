@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.random.RandomGeneratorFactory;
 import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.data.BatchSequence;
@@ -134,9 +136,39 @@ public final class GroundTruthMeasurer {
     public List<Measurement> run(Path dir, Split split, int limit, Listener listener) {
         requireNonNull(dir, "dir");
         requireNonNull(split, "split");
+        if (!split.sampled()) {
+            throw new IllegalArgumentException("split " + split.label() + " is measured with runSpecs");
+        }
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, but was " + limit + ".");
         }
+        DeepNets1MSampler sampler = sampler(split);
+        int count = config.split(split).count();
+        Nets nets = new Nets(count, sampler::sample, "splits." + split.label() + ".count = " + count,
+                "sample %d of sampler seed " + config.split(split).seed() + " (was the sampler changed?)");
+        return locked(dir, split, () -> measureMissing(dir, split, nets, limit, listener));
+    }
+
+    /**
+     * Measures the nets of a spec file in {@code dir} ({@code specs.jsonl} and {@code specs.csv}), in file order,
+     * under the same protocol as the sampled splits; like {@link #run}, it resumes where an earlier call stopped.
+     *
+     * @param source names the spec file in messages
+     * @return the records of {@code specs} in the table when done
+     * @throws IllegalArgumentException if {@code dir} was measured under another config or for other specs, or
+     *                                  another process is measuring specs there
+     */
+    public List<Measurement> runSpecs(Path dir, List<NetworkSpec> specs, String source, Listener listener) {
+        requireNonNull(dir, "dir");
+        requireNonNull(specs, "specs");
+        List<NetworkSpec> copy = List.copyOf(specs);
+        Iterator<NetworkSpec> it = copy.iterator();
+        Nets nets = new Nets(copy.size(), it::next, "the " + copy.size() + " nets of " + source,
+                "net %d of " + source + " (measure another spec file into another directory)");
+        return locked(dir, Split.SPECS, () -> measureMissing(dir, Split.SPECS, nets, Integer.MAX_VALUE, listener));
+    }
+
+    private List<Measurement> locked(Path dir, Split split, Supplier<List<Measurement>> body) {
         prepare(dir);
         try (FileChannel channel = FileChannel.open(dir.resolve("." + split.label() + ".lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -151,7 +183,7 @@ public final class GroundTruthMeasurer {
                         + " there; measure the other split or wait for it to end");
             }
             try {
-                return measureMissing(dir, split, limit, listener);
+                return body.get();
             } finally {
                 lock.release();
             }
@@ -161,22 +193,34 @@ public final class GroundTruthMeasurer {
         }
     }
 
-    private List<Measurement> measureMissing(Path dir, Split split, int limit, Listener listener) {
+    /**
+     * Where the nets of a split come from.
+     *
+     * @param count  how many there are
+     * @param next   yields them in order
+     * @param total  what {@code count} is, for messages
+     * @param origin where net {@code i} comes from, for messages ({@code %d} is {@code i})
+     */
+    private record Nets(int count, Supplier<NetworkSpec> next, String total, String origin) {}
+
+    /**
+     * Measures the nets after those already in the table (at most {@code limit} of them), after checking that the
+     * table's nets are the first ones {@code nets} yields.
+     */
+    private List<Measurement> measureMissing(Path dir, Split split, Nets nets, int limit, Listener listener) {
         List<Measurement> records = new ArrayList<>(MeasurementTable.read(dir, split));
-        int count = config.split(split).count();
+        int count = nets.count();
         if (records.size() > count) {
             throw new IllegalArgumentException(MeasurementTable.jsonl(dir, split) + ": holds " + records.size()
-                    + " nets, more than splits." + split.label() + ".count = " + count);
+                    + " nets, more than " + nets.total());
         }
         int end = (int) Math.min(count, (long) records.size() + limit);
-        DeepNets1MSampler sampler = sampler(split);
         for (int i = 0; i < end; i++) {
-            NetworkSpec spec = sampler.sample();
+            NetworkSpec spec = nets.next().get();
             if (i < records.size()) {
                 if (!ArchitectureJson.toNode(spec).equals(ArchitectureJson.toNode(records.get(i).spec()))) {
                     throw new IllegalArgumentException(MeasurementTable.jsonl(dir, split) + ":" + (i + 1)
-                            + ": spec: differs from sample " + i + " of sampler seed " + config.split(split).seed()
-                            + " (was the sampler changed?)");
+                            + ": spec: differs from " + String.format(nets.origin(), i));
                 }
                 continue;
             }
@@ -236,7 +280,7 @@ public final class GroundTruthMeasurer {
         ConvergenceSpeed speed = ConvergenceSpeed.of(log.accuracy(), window, config.convergence().threshold());
         double[] smooth = ConvergenceSpeed.smoothed(log.accuracy(), window);
         ComputationalGraph graph = plan.graph();
-        return new Measurement(split, config.split(split).seed(), index, spec, plan.parameterCount(), plan.macs(),
+        return new Measurement(split, split.sampled() ? config.split(split).seed() : 0, index, spec, plan.parameterCount(), plan.macs(),
                 graph.nodeCount(), depth(graph), clean, noisy, latency[0], latency[1], speed.fraction(),
                 speed.converged(), smooth[smooth.length - 1], meanOfLast(log.loss(), window), log.seconds(),
                 log.images(), log.steps(), log.skipped(), (System.nanoTime() - start) / 1e9,

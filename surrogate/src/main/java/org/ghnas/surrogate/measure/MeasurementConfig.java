@@ -191,11 +191,19 @@ public record MeasurementConfig(String dataset, int channels, Family family, Spl
 
     /** The sampling settings of {@code split}. */
     public SplitSampling split(Split split) {
+        requireSampled(split);
         return split == Split.TRAIN ? train : test;
+    }
+
+    private static void requireSampled(Split split) {
+        if (!split.sampled()) {
+            throw new IllegalArgumentException("split " + split.label() + " has no sampler settings");
+        }
     }
 
     /** A copy with other sampling settings for {@code split}. */
     public MeasurementConfig withSplit(Split split, SplitSampling sampling) {
+        requireSampled(split);
         return split == Split.TRAIN
                 ? new MeasurementConfig(dataset, channels, family, sampling, test, sgd, evaluation, latency, convergence)
                 : new MeasurementConfig(dataset, channels, family, train, sampling, sgd, evaluation, latency, convergence);

@@ -15,9 +15,10 @@ import org.ghnas.space.io.AtomicFiles;
 import org.ghnas.space.json.ArchitectureJson;
 
 /**
- * The files of a measurement directory: {@code train.jsonl} and {@code test.jsonl} (one {@link Measurement} per
- * line, in sample order), {@code train.csv} and {@code test.csv} (the same records' scalar columns, for
- * spreadsheets and plots) and {@code config.yaml} (the {@link MeasurementConfig} that produced them).
+ * The files of a measurement directory: {@code train.jsonl}, {@code test.jsonl} and {@code specs.jsonl} (one
+ * {@link Measurement} per line, in sample or file order), {@code train.csv}, {@code test.csv} and {@code specs.csv}
+ * (the same records' scalar columns, for spreadsheets and plots) and {@code config.yaml} (the
+ * {@link MeasurementConfig} that produced them).
  *
  * <p>Each split has its own files, so two processes, one per split, can fill one directory at the same time
  * without touching each other's files; every file is rewritten atomically after every net, so a reader or a killed
@@ -47,7 +48,7 @@ public final class MeasurementTable {
     }
 
     /**
-     * The records of both splits (a split without a file has none).
+     * The records of every split (a split without a file has none).
      *
      * @throws IllegalArgumentException {@code "FILE:LINE: message"} for the first invalid line
      */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.data.BatchSequence;
 import org.ghnas.space.data.DatasetInstaller;
 import org.ghnas.space.data.DatasetSplits;
@@ -81,7 +82,8 @@ class GroundTruthMeasurerTest {
             assertThat(m.cpuSeconds()).isPositive();
         }
         assertThat(nets.get(0).spec()).isNotEqualTo(nets.get(1).spec());
-        assertThat(MeasurementTable.read(shared)).isEqualTo(Map.of(Split.TRAIN, nets, Split.TEST, List.of()));
+        assertThat(MeasurementTable.read(shared))
+                .isEqualTo(Map.of(Split.TRAIN, nets, Split.TEST, List.of(), Split.SPECS, List.of()));
         assertThat(MeasurementTable.csv(shared, Split.TRAIN)).content()
                 .startsWith(String.join(",", Measurement.COLUMNS) + "\ntrain,100,0,");
         assertThat(MeasurementConfig.read(shared.resolve(MeasurementTable.CONFIG))).isEqualTo(TINY);
@@ -112,6 +114,40 @@ class GroundTruthMeasurerTest {
         }
         assertThat(measurer.run(parts, Split.TRAIN, Integer.MAX_VALUE, null)).isEqualTo(resumed);
         assertThat(MeasurementTable.read(parts, Split.TEST)).isEmpty();
+    }
+
+    @Test
+    void givenASpecFilesNets_whenMeasured_thenSameProtocolInFileOrderAndResumable() {
+        GroundTruthMeasurer measurer = GroundTruthMeasurer.of(TINY, data);
+        List<NetworkSpec> specs = List.of(nets.get(1).spec(), nets.get(0).spec());
+        List<Integer> measured = new ArrayList<>();
+
+        List<Measurement> first = measurer.runSpecs(dir, specs.subList(0, 1), "picks.json", null);
+        List<Measurement> all = measurer.runSpecs(dir, specs, "picks.json", (m, done, total) -> measured.add(m.index()));
+
+        assertThat(first).hasSize(1);
+        assertThat(measured).containsExactly(1);
+        assertThat(all).hasSize(2).startsWith(first.get(0));
+        for (int i = 0; i < 2; i++) {
+            assertThat(all.get(i).split()).isEqualTo(Split.SPECS);
+            assertThat(all.get(i).samplerSeed()).isZero();
+            assertThat(all.get(i).index()).isEqualTo(i);
+            assertThat(all.get(i).spec()).isEqualTo(specs.get(i));
+            assertThat(all.get(i).steps()).isEqualTo(6);
+            assertThat(all.get(i).params()).isEqualTo(nets.get(1 - i).params());
+        }
+        assertThat(MeasurementTable.read(dir, Split.SPECS)).isEqualTo(all);
+        assertThat(MeasurementTable.read(dir, Split.TRAIN)).isEmpty();
+        assertThatThrownBy(() -> measurer.runSpecs(dir, List.of(specs.get(1)), "other.json", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(MeasurementTable.jsonl(dir, Split.SPECS) + ": holds 2 nets, more than the 1 nets of "
+                        + "other.json");
+        assertThatThrownBy(() -> measurer.runSpecs(dir, List.of(specs.get(1), specs.get(0)), "other.json", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(MeasurementTable.jsonl(dir, Split.SPECS) + ":1: spec: differs from net 0 of other.json "
+                        + "(measure another spec file into another directory)");
+        assertThatThrownBy(() -> measurer.run(dir, Split.SPECS, 1, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runSpecs");
     }
 
     @Test
