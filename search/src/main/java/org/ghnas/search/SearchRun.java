@@ -142,9 +142,14 @@ public final class SearchRun {
         boolean completed = state.generation >= experiment.generations();
         List<RandomRow> random = List.of();
         if (completed && baseline) {
-            random = randomBaseline(state.history, codec, constraint, evaluator);
+            RandomBaseline b = randomBaseline(state.history, codec, constraint, evaluator);
+            random = b.rows();
             ObjectNode o = RunFiles.mapper().createObjectNode();
             o.set("history", RunFiles.randomJson(random));
+            if (b.best() != null) {
+                // the net random search would pick: lets a user check the GA's pick against it, e.g. by training both
+                o.set("best", RunFiles.toJson(b.best()));
+            }
             RunFiles.writeJson(directory.resolve(RunFiles.RANDOM), o);
             AtomicFiles.writeString(directory.resolve(RunFiles.HISTORY), RunFiles.historyCsv(state.history, random));
         }
@@ -177,9 +182,13 @@ public final class SearchRun {
         return b.build();
     }
 
+    /** The random baseline's best score after each generation, and its best feasible net (null if none was). */
+    private record RandomBaseline(List<RandomRow> rows, Evaluation best) {}
+
     /** Random valid nets, as many per generation as the search scored in it, from their own seeded streams. */
-    private List<RandomRow> randomBaseline(List<HistoryRow> history, ArchitectureCodec codec,
-                                           ValidityConstraint constraint, SurrogateEvaluator evaluator) {
+    private RandomBaseline randomBaseline(List<HistoryRow> history, ArchitectureCodec codec,
+                                          ValidityConstraint constraint, SurrogateEvaluator evaluator) {
+        Evaluation bestNet = null;
         List<RandomRow> rows = new ArrayList<>();
         double best = Double.NaN;
         long previous = 0;
@@ -194,11 +203,14 @@ public final class SearchRun {
                 return out;
             });
             for (Evaluation e : evaluator.evaluate(specs)) {
+                if (e.feasible() && (bestNet == null || e.score() > bestNet.score())) {
+                    bestNet = e;
+                }
                 best = better(best, e);
             }
             rows.add(new RandomRow(h.generation(), h.evaluations(), best));
         }
-        return rows;
+        return new RandomBaseline(rows, bestNet);
     }
 
     static double better(double best, Evaluation e) {

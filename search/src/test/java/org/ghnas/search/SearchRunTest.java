@@ -3,6 +3,7 @@ package org.ghnas.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,10 @@ class SearchRunTest {
                 "best_so_far.png", "pareto.png", "report.md")) {
             assertThat(dir.resolve(f)).isNotEmptyFile();
         }
+        // random.json names random search's pick, whose score is the baseline's final best
+        JsonNode randomBest = RunFiles.readJson(dir.resolve("random.json")).get("best");
+        assertThat(RunFiles.evaluation(randomBest, "best").score())
+                .isEqualTo(r.random().get(r.random().size() - 1).bestSoFar());
         // every scored net keeps the params budget; best first
         List<RankedNet> pop = r.population();
         assertThat(pop).allSatisfy(n -> assertThat(n.evaluation().params()).isLessThanOrEqualTo(60_000));

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Rebuilds everything downstream of the measurement table, in order:
+#   1. copies a measurement directory into results/surrogate/measurements (skip with TABLE unset),
+#   2. fits the shipped surrogates on it and writes the report (results/surrogate/report.{md,json}),
+#   3. rechecks the 60- vs 200-step budget (results/surrogate/budget-check.md),
+#   4. rebuilds the jar with the new surrogates and reruns the reference searches under results/search/.
+# Usage: scripts/refit-surrogates.sh [MEASUREMENT_DIR]     (about 15 minutes on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAR=experiments/target/ghnas.jar
+SHIPPED=surrogate/src/main/resources/org/ghnas/surrogate/surrogates-fashion-mnist.ghns
+TABLE=${1:-}
+
+if [[ -n "$TABLE" ]]; then
+    cmp -s "$TABLE/config.yaml" results/surrogate/measurements/config.yaml \
+        || { echo "$TABLE/config.yaml: differs from results/surrogate/measurements/config.yaml" >&2; exit 2; }
+    for f in train.jsonl train.csv test.jsonl test.csv; do
+        cp "$TABLE/$f" "results/surrogate/measurements/$f.tmp"
+        mv "results/surrogate/measurements/$f.tmp" "results/surrogate/measurements/$f"
+    done
+fi
+wc -l results/surrogate/measurements/{train,test}.jsonl
+
+[[ -f $JAR ]] || mvn -o -q -B install -DskipTests
+java -jar $JAR surrogate fit --table results/surrogate/measurements --out $SHIPPED --report results/surrogate --seeds 5
+python3 scripts/compare-budgets.py results/surrogate/measurements results/surrogate/measurements-200steps \
+    > results/surrogate/budget-check.md.tmp
+mv results/surrogate/budget-check.md.tmp results/surrogate/budget-check.md
+
+mvn -o -q -B install -DskipTests
+# a run directory refuses a second run without --resume: start each one afresh
+rm -rf results/search/{quickstart,quickstart-seeds,accurate-under-params,noise-robust,accuracy-latency-pareto}
+java -jar $JAR search experiments/quickstart.yaml --baseline random --out results/search/quickstart
+java -jar $JAR search experiments/quickstart.yaml --seeds 5 --out results/search/quickstart-seeds
+for e in accurate-under-params noise-robust accuracy-latency-pareto; do
+    java -jar $JAR search experiments/examples/$e.yaml --baseline random --out results/search/$e
+done
+java -jar $JAR export results/search/quickstart --top 2
+# the best net of each quickstart seed, and random search's best of the same seed, under the measurement protocol
+python3 scripts/search-picks.py results/search/quickstart-seeds > results/search/verification/picks.json.tmp
+mv results/search/verification/picks.json.tmp results/search/verification/picks.json
+rm -rf results/search/verification/measured
+OMP_NUM_THREADS=1 java -jar $JAR measure --config experiments/measure.yaml --specs results/search/verification/picks.json \
+    --out results/search/verification/measured
