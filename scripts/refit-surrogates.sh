@@ -4,7 +4,7 @@
 #   2. fits the shipped surrogates on it and writes the report (results/surrogate/report.{md,json}),
 #   3. rechecks the 60- vs 200-step budget (results/surrogate/budget-check.md),
 #   4. rebuilds the jar with the new surrogates and reruns the reference searches under results/search/.
-# Usage: scripts/refit-surrogates.sh [MEASUREMENT_DIR]     (about 15 minutes on 2 cores)
+# Usage: scripts/refit-surrogates.sh [MEASUREMENT_DIR]     (about 25 minutes on 2 cores with 250 + 250 nets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +37,8 @@ for e in accurate-under-params noise-robust accuracy-latency-pareto; do
     java -jar $JAR search experiments/examples/$e.yaml --baseline random --out results/search/$e
 done
 java -jar $JAR export results/search/quickstart --top 2
+/usr/bin/time -f "wall %e s" -o results/search/quickstart/timing.txt \
+    java -jar $JAR search experiments/quickstart.yaml --baseline random --out "$(mktemp -d)/quickstart"
 # the best net of each quickstart seed, and random search's best of the same seed, under the measurement protocol
 python3 scripts/search-picks.py results/search/quickstart-seeds > results/search/verification/picks.json.tmp
 mv results/search/verification/picks.json.tmp results/search/verification/picks.json
