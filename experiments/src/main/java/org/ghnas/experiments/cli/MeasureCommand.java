@@ -95,12 +95,11 @@ final class MeasureCommand implements Runnable {
                             100 * m.cleanAccuracy(), 100 * m.noiseRobustness(), m.inferenceLatencyMs(),
                             m.convergence(), m.seconds()));
                 };
+                int max = limit == null ? Integer.MAX_VALUE : limit;
                 if (s.sampled()) {
-                    measurer.run(out, s, limit == null ? Integer.MAX_VALUE : limit, listener);
+                    measurer.run(out, s, max, listener);
                 } else {
-                    List<NetworkSpec> first = limit == null ? nets : nets.subList(0, Math.min(nets.size(),
-                            done + limit));
-                    measurer.runSpecs(out, first, specs.toString(), listener);
+                    measurer.runSpecs(out, nets, specs.toString(), max, listener);
                 }
             }
             spec.commandLine().getOut().println(MeasurementTable.jsonl(out, s));

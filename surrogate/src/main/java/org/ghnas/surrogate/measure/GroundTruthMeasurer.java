@@ -154,18 +154,23 @@ public final class GroundTruthMeasurer {
      * under the same protocol as the sampled splits; like {@link #run}, it resumes where an earlier call stopped.
      *
      * @param source names the spec file in messages
+     * @param limit  at most this many nets are measured in this call
      * @return the records of {@code specs} in the table when done
      * @throws IllegalArgumentException if {@code dir} was measured under another config or for other specs, or
      *                                  another process is measuring specs there
      */
-    public List<Measurement> runSpecs(Path dir, List<NetworkSpec> specs, String source, Listener listener) {
+    public List<Measurement> runSpecs(Path dir, List<NetworkSpec> specs, String source, int limit,
+                                      Listener listener) {
         requireNonNull(dir, "dir");
         requireNonNull(specs, "specs");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, but was " + limit + ".");
+        }
         List<NetworkSpec> copy = List.copyOf(specs);
         Iterator<NetworkSpec> it = copy.iterator();
         Nets nets = new Nets(copy.size(), it::next, "the " + copy.size() + " nets of " + source,
                 "net %d of " + source + " (measure another spec file into another directory)");
-        return locked(dir, Split.SPECS, () -> measureMissing(dir, Split.SPECS, nets, Integer.MAX_VALUE, listener));
+        return locked(dir, Split.SPECS, () -> measureMissing(dir, Split.SPECS, nets, limit, listener));
     }
 
     private List<Measurement> locked(Path dir, Split split, Supplier<List<Measurement>> body) {

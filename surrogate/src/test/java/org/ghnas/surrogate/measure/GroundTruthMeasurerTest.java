@@ -122,8 +122,9 @@ class GroundTruthMeasurerTest {
         List<NetworkSpec> specs = List.of(nets.get(1).spec(), nets.get(0).spec());
         List<Integer> measured = new ArrayList<>();
 
-        List<Measurement> first = measurer.runSpecs(dir, specs.subList(0, 1), "picks.json", null);
-        List<Measurement> all = measurer.runSpecs(dir, specs, "picks.json", (m, done, total) -> measured.add(m.index()));
+        List<Measurement> first = measurer.runSpecs(dir, specs, "picks.json", 1, null);
+        List<Measurement> all = measurer.runSpecs(dir, specs, "picks.json", Integer.MAX_VALUE,
+                (m, done, total) -> measured.add(m.index()));
 
         assertThat(first).hasSize(1);
         assertThat(measured).containsExactly(1);
@@ -138,11 +139,12 @@ class GroundTruthMeasurerTest {
         }
         assertThat(MeasurementTable.read(dir, Split.SPECS)).isEqualTo(all);
         assertThat(MeasurementTable.read(dir, Split.TRAIN)).isEmpty();
-        assertThatThrownBy(() -> measurer.runSpecs(dir, List.of(specs.get(1)), "other.json", null))
+        assertThatThrownBy(() -> measurer.runSpecs(dir, List.of(specs.get(1)), "other.json", 1, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(MeasurementTable.jsonl(dir, Split.SPECS) + ": holds 2 nets, more than the 1 nets of "
                         + "other.json");
-        assertThatThrownBy(() -> measurer.runSpecs(dir, List.of(specs.get(1), specs.get(0)), "other.json", null))
+        assertThatThrownBy(() -> measurer.runSpecs(dir, List.of(specs.get(1), specs.get(0)), "other.json", 1,
+                null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(MeasurementTable.jsonl(dir, Split.SPECS) + ":1: spec: differs from net 0 of other.json "
                         + "(measure another spec file into another directory)");
