@@ -190,7 +190,6 @@ public final class SearchRun {
                                           ValidityConstraint constraint, SurrogateEvaluator evaluator) {
         Evaluation bestNet = null;
         List<RandomRow> rows = new ArrayList<>();
-        double best = Double.NaN;
         long previous = 0;
         for (HistoryRow h : history) {
             int n = Math.toIntExact(h.evaluations() - previous);
@@ -206,8 +205,8 @@ public final class SearchRun {
                 if (e.feasible() && (bestNet == null || e.score() > bestNet.score())) {
                     bestNet = e;
                 }
-                best = better(best, e);
             }
+            double best = bestNet == null ? Double.NaN : bestNet.score();
             rows.add(new RandomRow(h.generation(), h.evaluations(), best));
         }
         return new RandomBaseline(rows, bestNet);
