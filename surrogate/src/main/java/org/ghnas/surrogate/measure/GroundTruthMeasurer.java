@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.random.RandomGeneratorFactory;
 import org.ghnas.space.NetworkSpec;
@@ -145,7 +146,7 @@ public final class GroundTruthMeasurer {
         DeepNets1MSampler sampler = sampler(split);
         int count = config.split(split).count();
         Nets nets = new Nets(count, sampler::sample, "splits." + split.label() + ".count = " + count,
-                "sample %d of sampler seed " + config.split(split).seed() + " (was the sampler changed?)");
+                i -> "sample " + i + " of sampler seed " + config.split(split).seed() + " (was the sampler changed?)");
         return locked(dir, split, () -> measureMissing(dir, split, nets, limit, listener));
     }
 
@@ -169,7 +170,7 @@ public final class GroundTruthMeasurer {
         List<NetworkSpec> copy = List.copyOf(specs);
         Iterator<NetworkSpec> it = copy.iterator();
         Nets nets = new Nets(copy.size(), it::next, "the " + copy.size() + " nets of " + source,
-                "net %d of " + source + " (measure another spec file into another directory)");
+                i -> "net " + i + " of " + source + " (measure another spec file into another directory)");
         return locked(dir, Split.SPECS, () -> measureMissing(dir, Split.SPECS, nets, limit, listener));
     }
 
@@ -204,9 +205,9 @@ public final class GroundTruthMeasurer {
      * @param count  how many there are
      * @param next   yields them in order
      * @param total  what {@code count} is, for messages
-     * @param origin where net {@code i} comes from, for messages ({@code %d} is {@code i})
+     * @param origin where net {@code i} comes from, for messages
      */
-    private record Nets(int count, Supplier<NetworkSpec> next, String total, String origin) {}
+    private record Nets(int count, Supplier<NetworkSpec> next, String total, IntFunction<String> origin) {}
 
     /**
      * Measures the nets after those already in the table (at most {@code limit} of them), after checking that the
@@ -225,7 +226,7 @@ public final class GroundTruthMeasurer {
             if (i < records.size()) {
                 if (!ArchitectureJson.toNode(spec).equals(ArchitectureJson.toNode(records.get(i).spec()))) {
                     throw new IllegalArgumentException(MeasurementTable.jsonl(dir, split) + ":" + (i + 1)
-                            + ": spec: differs from " + String.format(nets.origin(), i));
+                            + ": spec: differs from " + nets.origin().apply(i));
                 }
                 continue;
             }
@@ -285,7 +286,8 @@ public final class GroundTruthMeasurer {
         ConvergenceSpeed speed = ConvergenceSpeed.of(log.accuracy(), window, config.convergence().threshold());
         double[] smooth = ConvergenceSpeed.smoothed(log.accuracy(), window);
         ComputationalGraph graph = plan.graph();
-        return new Measurement(split, split.sampled() ? config.split(split).seed() : 0, index, spec, plan.parameterCount(), plan.macs(),
+        long samplerSeed = split.sampled() ? config.split(split).seed() : 0;
+        return new Measurement(split, samplerSeed, index, spec, plan.parameterCount(), plan.macs(),
                 graph.nodeCount(), depth(graph), clean, noisy, latency[0], latency[1], speed.fraction(),
                 speed.converged(), smooth[smooth.length - 1], meanOfLast(log.loss(), window), log.seconds(),
                 log.images(), log.steps(), log.skipped(), (System.nanoTime() - start) / 1e9,
