@@ -8,8 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.PredictedParameters;
@@ -165,6 +171,8 @@ public final class GhnBenchmark {
     private final DatasetSplits data;
     private final Settings settings;
     private final Consumer<String> log;
+    private final int workers;
+    private final BenchmarkJournal journal;
     private final ObjectMapper mapper = new ObjectMapper();
 
     /**
@@ -172,6 +180,23 @@ public final class GhnBenchmark {
      * @throws IllegalArgumentException if the dataset's images are not what the GHN predicts for
      */
     public GhnBenchmark(GraphHyperNetwork ghn, DatasetSplits data, Settings settings, Consumer<String> log) {
+        this(ghn, data, settings, log, 1, null);
+    }
+
+    /**
+     * A benchmark whose accuracy part runs {@code workers} nets at a time and, with a journal, records each net as
+     * it finishes, so that an interrupted run started again with the same journal measures only the missing nets.
+     *
+     * @param journal where finished nets are recorded, or null
+     * @throws IllegalArgumentException if the dataset's images are not what the GHN predicts for, or workers < 1
+     */
+    public GhnBenchmark(GraphHyperNetwork ghn, DatasetSplits data, Settings settings, Consumer<String> log,
+                        int workers, BenchmarkJournal journal) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, but was " + workers + ".");
+        }
+        this.workers = workers;
+        this.journal = journal;
         this.ghn = requireNonNull(ghn, "ghn");
         this.data = requireNonNull(data, "data");
         this.settings = requireNonNull(settings, "settings");
@@ -228,12 +253,57 @@ public final class GhnBenchmark {
 
     ArrayNode accuracy() {
         ImageDataset test = data.test().subset(0, Math.min(settings.testImages(), data.test().size()));
-        ArrayNode sets = mapper.createArrayNode();
-        for (NetSet set : netSets()) {
+        List<NetSet> sets = netSets();
+        ObjectNode header = mapper.createObjectNode();
+        // what a net's figures depend on (not how many nets there are, nor the latency and training parts)
+        header.put("ghn_sha256", ghn.checksum()).put("dataset", data.name()).put("seed", settings.seed())
+                .put("channels", settings.channels()).put("test_images", settings.testImages())
+                .put("sgd_steps", settings.sgdSteps());
+        Map<String, ObjectNode> done = journal == null ? new HashMap<>() : journal.open(header);
+        ObjectNode[][] results = new ObjectNode[sets.size()][];
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int k = 0; k < sets.size(); k++) {
+                NetSet set = sets.get(k);
+                results[k] = new ObjectNode[set.nets().size()];
+                for (int i = 0; i < set.nets().size(); i++) {
+                    String key = set.name() + "/" + i;
+                    if (done.containsKey(key)) {
+                        results[k][i] = done.get(key);
+                        continue;
+                    }
+                    int kk = k;
+                    int ii = i;
+                    futures.add(pool.submit(() -> {
+                        ObjectNode n = evaluateNet(set.nets().get(ii), ii, test);
+                        results[kk][ii] = n;
+                        if (journal != null) {
+                            journal.append(key, n);
+                        }
+                        log.accept(String.format(Locale.ROOT, "accuracy %s %d/%d: %s", set.name(), ii + 1,
+                                set.nets().size(), n));
+                    }));
+                }
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the accuracy part", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        ArrayNode out = mapper.createArrayNode();
+        for (int k = 0; k < sets.size(); k++) {
+            NetSet set = sets.get(k);
             if (set.nets().isEmpty()) {
                 continue;
             }
-            ObjectNode s = sets.addObject();
+            ObjectNode s = out.addObject();
             s.put("set", set.name());
             s.put("nets", set.nets().size());
             if (Double.isFinite(set.goal())) {
@@ -244,22 +314,17 @@ public final class GhnBenchmark {
             List<Double> sgd = new ArrayList<>();
             ArrayNode perNet = mapper.createArrayNode();
             int failed = 0;
-            for (int i = 0; i < set.nets().size(); i++) {
-                ObjectNode n = perNet.addObject();
-                n.put("index", i);
-                try {
-                    double[] a = evaluate(set.nets().get(i), test, n);
-                    predicted.add(a[0]);
-                    he.add(a[1]);
-                    if (settings.sgdSteps() > 0) {
-                        sgd.add(a[2]);
-                    }
-                } catch (RuntimeException e) {
+            for (ObjectNode n : results[k]) {
+                perNet.add(n);
+                if (n.has("error")) {
                     failed++;
-                    n.put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    continue;
                 }
-                log.accept(String.format(Locale.ROOT, "accuracy %s %d/%d: %s", set.name(), i + 1,
-                        set.nets().size(), n));
+                predicted.add(n.path("predicted").asDouble());
+                he.add(n.path("he_init").asDouble());
+                if (settings.sgdSteps() > 0) {
+                    sgd.add(n.path("sgd").asDouble());
+                }
             }
             s.put("failed", failed);
             s.set("predicted", meanSe(predicted));
@@ -272,7 +337,23 @@ public final class GhnBenchmark {
             }
             s.set("per_net", perNet);
         }
-        return sets;
+        return out;
+    }
+
+    /** One net's figures, or its error; frees the thread's native memory afterwards (nets differ in size). */
+    private ObjectNode evaluateNet(Architecture arch, int index, ImageDataset test) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("index", index);
+        try {
+            evaluate(arch, test, n);
+        } catch (RuntimeException e) {
+            n.removeAll();
+            n.put("index", index);
+            n.put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        } finally {
+            Workspaces.release();
+        }
+        return n;
     }
 
     /** Returns percentages {predicted, He init, after SGD (NaN if no steps)} and records the net's figures. */
@@ -341,8 +422,13 @@ public final class GhnBenchmark {
         GhnTrainingConfig c = new GhnTrainingConfig(1, settings.trainSteps() + 1, settings.trainMetaBatch(),
                 settings.trainChannels(), settings.trainFcDim(), settings.trainBatch(), 1e-3, 1e-5, 5.0, 100,
                 gc.hidden(), gc.virtualEdgeCutoff());
-        GhnTrainer trainer = GhnTrainer.start(c, data.train());
-        double convMacsPerS = convMacsPerSecond(settings.repeats());
+        double convMacsPerS = convMacsPerSecond(settings.repeats(), workers);
+        try (GhnTrainer trainer = GhnTrainer.start(c, data.train(), workers)) {
+            return training(trainer, c, workers, convMacsPerS);
+        }
+    }
+
+    private ObjectNode training(GhnTrainer trainer, GhnTrainingConfig c, int workers, double convMacsPerS) {
         trainer.step(); // warm-up
         double[] seconds = new double[settings.trainSteps()];
         double[] stepMacs = new double[settings.trainSteps()];
@@ -364,6 +450,7 @@ public final class GhnBenchmark {
         achieved /= seconds.length;
         ObjectNode o = mapper.createObjectNode();
         o.set("config", c.toJson());
+        o.put("workers", workers);
         o.put("timed_steps", seconds.length);
         o.put("step_median_s", round(sec, 3));
         o.put("step_goal_s", STEP_GOAL_S);
@@ -372,7 +459,8 @@ public final class GhnBenchmark {
         o.put("architecture_images_per_s", round((double) nets / seconds.length * settings.trainBatch() / sec, 1));
         o.put("target_gmacs_per_step", round(median(stepMacs) / 1e9, 3));
         o.put("achieved_gmacs_per_s", round(achieved / 1e9, 3));
-        o.put("conv_baseline", "dense conv2d 64x16x32x32, 3x3, 16 out, pad 1, forward, float32");
+        o.put("conv_baseline", "dense conv2d 64x16x32x32, 3x3, 16 out, pad 1, forward, float32, on " + workers
+                + " thread(s) at once");
         o.put("conv_baseline_gmacs_per_s", round(convMacsPerS / 1e9, 3));
         o.put("fraction_of_conv_throughput", round(achieved / convMacsPerS, 4));
         return o;
@@ -392,7 +480,34 @@ public final class GhnBenchmark {
         return macs;
     }
 
-    /** Multiply-accumulates per second of a dense 3x3 convolution on 64x16x32x32 float32 activations. */
+    /**
+     * Multiply-accumulates per second of a dense 3x3 convolution on 64x16x32x32 float32 activations, with
+     * {@code threads} threads each running such convolutions at once: the machine's figure when the trainer's workers
+     * keep that many cores busy.
+     */
+    static double convMacsPerSecond(int repeats, int threads) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Double>> fs = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                fs.add(pool.submit(() -> convMacsPerSecond(repeats)));
+            }
+            double sum = 0;
+            for (Future<Double> f : fs) {
+                sum += f.get();
+            }
+            return sum;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while timing the convolution baseline", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("convolution baseline failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The same on the calling thread alone. */
     static double convMacsPerSecond(int repeats) {
         return Workspaces.scoped("conv-baseline", () -> {
             INDArray x = Nd4j.rand(DataType.FLOAT, 64, 16, 32, 32);
@@ -523,6 +638,7 @@ public final class GhnBenchmark {
                     .append(c.path("channels").asInt())
                     .append(", batch ").append(c.path("batchSize").asInt()).append(", fc ")
                     .append(c.path("fcDim").asInt()).append(", GHN hidden ").append(c.path("hidden").asInt())
+                    .append(", ").append(t.path("workers").asInt(1)).append(" worker thread(s)")
                     .append("; median of ").append(t.path("timed_steps").asInt()).append(" steps after a warm-up.\n\n");
             b.append("| what | figure |\n|---|---|\n");
             b.append("| seconds per step | ").append(t.path("step_median_s").asDouble()).append(" (goal ≤ ")

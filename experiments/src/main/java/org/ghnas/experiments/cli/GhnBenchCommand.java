@@ -2,8 +2,10 @@ package org.ghnas.experiments.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import org.ghnas.experiments.bench.BenchmarkJournal;
 import org.ghnas.experiments.bench.GhnBenchmark;
 import org.ghnas.ghn.GraphHyperNetwork;
+import org.ghnas.ghn.train.GhnTrainer;
 import org.ghnas.space.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,6 +70,11 @@ final class GhnBenchCommand implements Runnable {
             description = "Write benchmark.md and benchmark.json here (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Nets evaluated at once in the accuracy part, and worker threads of the training step "
+                    + "(default: one per core)")
+    Integer workers;
+
     @Mixin
     GhnOptions ghnOptions;
 
@@ -78,14 +85,21 @@ final class GhnBenchCommand implements Runnable {
     public void run() {
         GhnBenchmark.Settings s = new GhnBenchmark.Settings(seed, channels, id, ood, !skipPredefined, testImages,
                 sgdSteps, latencyNets, repeats, skipTraining ? 0 : trainSteps, 8, 16, 64, 256);
+        int threads = workers == null ? GhnTrainer.defaultWorkers() : workers;
+        if (threads < 1) {
+            throw new IllegalArgumentException("--workers: " + threads + " is not positive, expected >= 1");
+        }
         GraphHyperNetwork ghn = ghnOptions.load();
-        ObjectNode result = new GhnBenchmark(ghn, data.load(), s, System.err::println).run();
+        // a killed run started again with the same --out measures only the nets it had not finished
+        BenchmarkJournal journal = new BenchmarkJournal(out.resolve("accuracy-nets.jsonl"));
+        ObjectNode result = new GhnBenchmark(ghn, data.load(), s, System.err::println, threads, journal).run();
         result.put("command", "ghnas " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         result.put("checkpoint", ghnOptions.checkpoint == null ? "classpath:" + GraphHyperNetwork.PRETRAINED_RESOURCE
                 : ghnOptions.checkpoint.toString());
         String md = GhnBenchmark.markdown(result);
         AtomicFiles.writeString(out.resolve("benchmark.json"), result.toPrettyString() + "\n");
         AtomicFiles.writeString(out.resolve("benchmark.md"), md);
+        journal.delete();
         spec.commandLine().getOut().print(md);
         spec.commandLine().getOut().flush();
     }

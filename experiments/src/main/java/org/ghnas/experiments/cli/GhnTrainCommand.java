@@ -42,6 +42,11 @@ final class GhnTrainCommand implements Runnable {
     @Option(names = "--log-every", defaultValue = "10", description = "Steps between progress lines (default: ${DEFAULT-VALUE})")
     int logEvery;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Threads that run a step's nets side by side (default: one per core); the result does not "
+                    + "depend on it")
+    Integer workers;
+
     @Mixin
     DataOptions data;
 
@@ -52,6 +57,10 @@ final class GhnTrainCommand implements Runnable {
         if (logEvery < 1) {
             throw new IllegalArgumentException("--log-every: " + logEvery + " is not positive, expected >= 1");
         }
+        int threads = workers == null ? GhnTrainer.defaultWorkers() : workers;
+        if (threads < 1) {
+            throw new IllegalArgumentException("--workers: " + threads + " is not positive, expected >= 1");
+        }
         if (resume && !Files.exists(ckpt)) {
             throw new IllegalArgumentException(ckpt + ": no such file");
         }
@@ -59,8 +68,9 @@ final class GhnTrainCommand implements Runnable {
         ImageDataset train = splits.train().splitValidation(0.1).train();
         GhnTrainer trainer;
         if (resume) {
-            trainer = GhnTrainer.resume(ckpt, train);
+            trainer = GhnTrainer.resume(ckpt, train, threads);
             if (!trainer.config().withSteps(cfg.steps()).equals(cfg)) {
+                trainer.close();
                 throw new IllegalArgumentException(config + ": differs from the run in " + ckpt
                         + " (only steps may change on resume)");
             }
@@ -68,13 +78,19 @@ final class GhnTrainCommand implements Runnable {
             if (Files.exists(ckpt)) {
                 throw new IllegalArgumentException(ckpt + ": exists; pass --resume to continue it or choose another --out");
             }
-            trainer = GhnTrainer.start(cfg, train);
+            trainer = GhnTrainer.start(cfg, train, threads);
             AtomicFiles.writeString(out.resolve("config.yaml"), toYaml(cfg));
         }
+        try (trainer) {
+            train(trainer, cfg, ckpt, splits.name(), train.size(), threads);
+        }
+        spec.commandLine().getOut().println(ckpt);
+    }
+
+    private void train(GhnTrainer trainer, GhnTrainingConfig cfg, Path ckpt, String dataset, int images, int threads) {
         PrintWriter err = spec.commandLine().getErr();
-        err.printf("ghn train: %s, %d training images, GHN %d parameters, step %d of %d, checkpoint %s%n",
-                splits.name(), train.size(), trainer.ghn().parameterCount(), trainer.completedSteps(), cfg.steps(),
-                ckpt);
+        err.printf("ghn train: %s, %d training images, GHN %d parameters, step %d of %d, %d workers, checkpoint %s%n",
+                dataset, images, trainer.ghn().parameterCount(), trainer.completedSteps(), cfg.steps(), threads, ckpt);
         err.flush();
         long start = System.nanoTime();
         long startStep = trainer.completedSteps();
@@ -113,7 +129,6 @@ final class GhnTrainCommand implements Runnable {
                 window = 0;
             }
         }
-        spec.commandLine().getOut().println(ckpt);
     }
 
     static GhnTrainingConfig readConfig(Path file) {

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -13,6 +17,7 @@ import org.ghnas.ghn.model.GhnConfig;
 import org.ghnas.space.data.DatasetSplits;
 import org.ghnas.space.data.ImageDataset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The GHN benchmark at tiny sizes: every part runs and the report carries what the issue asks for. */
 class GhnBenchmarkTest {
@@ -83,6 +88,52 @@ class GhnBenchmarkTest {
         assertThat(md).contains("`ghnas ghn bench --id 2`", GHN.checksum(), "available processors", "| id | 2 |",
                 "| wide | 1 |", "fraction of the convolution throughput");
         assertThat(log).isNotEmpty();
+    }
+
+    @Test
+    void givenJournalOfAKilledRun_whenRunAgainOnTwoWorkers_thenFinishedNetsAreReusedAndTheRestMeasuredAlike(
+            @TempDir Path dir) throws IOException {
+        // Given: an uninterrupted run on one worker, and a journal that holds its first ID net only
+        GhnBenchmark.Settings s = tiny().withTrainSteps(0);
+        ArrayNode straight = new GhnBenchmark(GHN, DATA, s, m -> { }, 1, null).accuracy();
+        Path file = dir.resolve("accuracy-nets.jsonl");
+        new GhnBenchmark(GHN, DATA, s, m -> { }, 1, new BenchmarkJournal(file)).accuracy();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(1 + 2 + 4); // header, 2 ID nets, 1 per OOD family
+        String first = lines.stream().filter(l -> l.contains("\"id/0\"")).findFirst().orElseThrow();
+        String marked = first.replaceFirst("\"predicted\":[0-9.]+", "\"predicted\":123.0");
+        Files.write(file, List.of(lines.get(0), marked, "{\"key\":\"id/1\",\"resu")); // killed mid-line
+
+        // When
+        List<String> log = new ArrayList<>();
+        ArrayNode resumed = new GhnBenchmark(GHN, DATA, s, log::add, 2, new BenchmarkJournal(file)).accuracy();
+
+        // Then: net id/0 came from the journal, every other net was measured again with the same result
+        assertThat(log).hasSize(5).noneMatch(l -> l.startsWith("accuracy id 1/"));
+        assertThat(resumed.get(0).path("per_net").get(0).path("predicted").asDouble()).isEqualTo(123.0);
+        for (int k = 0; k < straight.size(); k++) {
+            for (int i = 0; i < straight.get(k).path("per_net").size(); i++) {
+                if (k == 0 && i == 0) {
+                    continue;
+                }
+                JsonNode a = straight.get(k).path("per_net").get(i);
+                JsonNode b = resumed.get(k).path("per_net").get(i);
+                for (String f : List.of("predicted", "he_init", "sgd", "error")) {
+                    assertThat(b.path(f)).as(k + "/" + i + " " + f).isEqualTo(a.path(f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void givenJournalOfAnotherRun_whenOpened_thenOneLineErrorNamesTheFile(@TempDir Path dir) {
+        Path file = dir.resolve("accuracy-nets.jsonl");
+        new GhnBenchmark(GHN, DATA, tiny().withTrainSteps(0), m -> { }, 1, new BenchmarkJournal(file)).accuracy();
+
+        assertThatThrownBy(() -> new GhnBenchmark(GHN, DATA, tiny().withTestImages(16), m -> { }, 1,
+                new BenchmarkJournal(file)).accuracy())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(file + ": holds a run with other")
+                .hasMessageNotContaining("\n");
     }
 
     @Test

@@ -5,10 +5,15 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.ghnas.ghn.io.MalformedArchiveException;
@@ -32,15 +37,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * Trains GHN-2 on images the way the reference does (facts §4): each step samples {@code m} fresh in-distribution
  * architectures, predicts all their parameters, runs one image batch through each (BatchNorm on batch statistics,
  * dropout on), averages the cross-entropy over the nets, back-propagates into the GHN, clips the global gradient
- * norm and takes one Adam step. The nets are processed one after another, each inside its own ND4J workspace, so
- * memory stays bounded by one net.
+ * norm and takes one Adam step. The step's nets are spread over {@code workers} threads (one per core by default),
+ * each net inside its own ND4J workspace, so memory stays bounded by one net per worker.
  *
  * <pre>{@code
- * GhnTrainer t = GhnTrainer.start(GhnTrainingConfig.defaults(), fashionMnistTrain);
- * while (t.completedSteps() < 1000) {
- *     GhnTrainer.StepResult r = t.step();
+ * try (GhnTrainer t = GhnTrainer.start(GhnTrainingConfig.defaults(), fashionMnistTrain)) {
+ *     while (t.completedSteps() < 1000) {
+ *         GhnTrainer.StepResult r = t.step();
+ *     }
+ *     t.save(Path.of("ghn.ckpt"));
  * }
- * t.save(Path.of("ghn.ckpt"));
  * GhnTrainer again = GhnTrainer.resume(Path.of("ghn.ckpt"), fashionMnistTrain);   // continues bit for bit
  * }</pre>
  *
@@ -53,11 +59,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * the sign bit); evaluation nets are drawn with non-negative seeds (e.g. {@code ghnas space sample --seed 0}),
  * so no training step ever draws from an evaluation stream.
  *
+ * <p><b>Workers.</b> The number of worker threads changes the speed, never the result: the nets' GHN backward
+ * passes add into the gradients in net order whatever thread ran them. Each worker should run ND4J single-threaded
+ * ({@code OMP_NUM_THREADS=1}), which measured fastest on 2 cores.
+ *
  * <p>A step whose loss (any net's) or gradient is not finite changes nothing but the skipped counter.
  *
- * @implNote Not thread-safe.
+ * @implNote Not thread-safe. {@link #close()} stops the worker threads (they are daemons, so a trainer that is
+ * never closed does not keep the JVM alive).
  */
-public final class GhnTrainer {
+public final class GhnTrainer implements AutoCloseable {
 
     /** The checkpoint's kind in its {@link TensorArchive} header. */
     public static final String CHECKPOINT_KIND = "ghn-checkpoint";
@@ -85,8 +96,10 @@ public final class GhnTrainer {
     private float[] accuracyHistory;
     private int[] epochOrder;
     private long epochOfOrder = -1;
+    /** Null for one worker: the calling thread runs the nets. */
+    private final ExecutorService pool;
 
-    private GhnTrainer(GhnTrainingConfig config, ImageDataset train, Ghn2 ghn) {
+    private GhnTrainer(GhnTrainingConfig config, ImageDataset train, Ghn2 ghn, int workers) {
         this.config = requireNonNull(config, "config");
         this.train = requireNonNull(train, "train");
         if (train.classes() != 10) {
@@ -108,11 +121,30 @@ public final class GhnTrainer {
         }
         this.lossHistory = new float[0];
         this.accuracyHistory = new float[0];
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, but was " + workers + ".");
+        }
+        this.pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
+            Thread th = new Thread(r, "ghn-train-worker");
+            th.setDaemon(true);
+            return th;
+        });
     }
 
-    /** A fresh run: GHN initialised from the config's seed, step 0. */
+    /** One worker per available processor. */
+    public static int defaultWorkers() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** A fresh run: GHN initialised from the config's seed, step 0, {@link #defaultWorkers()} workers. */
     public static GhnTrainer start(GhnTrainingConfig config, ImageDataset train) {
-        return new GhnTrainer(config, train, new Ghn2(config.ghnConfig(), mix(config.seed(), 0x6768_6e69_6e69_74L)));
+        return start(config, train, defaultWorkers());
+    }
+
+    /** A fresh run on {@code workers} threads (the result does not depend on their number). */
+    public static GhnTrainer start(GhnTrainingConfig config, ImageDataset train, int workers) {
+        return new GhnTrainer(config, train, new Ghn2(config.ghnConfig(), mix(config.seed(), 0x6768_6e69_6e69_74L)),
+                workers);
     }
 
     /**
@@ -122,6 +154,11 @@ public final class GhnTrainer {
      * @throws IllegalArgumentException  if the dataset differs from the run's (name or size)
      */
     public static GhnTrainer resume(Path checkpoint, ImageDataset train) {
+        return resume(checkpoint, train, defaultWorkers());
+    }
+
+    /** {@link #resume(Path, ImageDataset)} on {@code workers} threads. */
+    public static GhnTrainer resume(Path checkpoint, ImageDataset train, int workers) {
         TensorArchive a = TensorArchive.read(checkpoint, CHECKPOINT_KIND, CHECKPOINT_VERSION);
         ObjectNode meta = a.meta();
         GhnTrainingConfig config = GhnTrainingConfig.fromJson(meta.path("config"), checkpoint + ": config");
@@ -131,7 +168,7 @@ public final class GhnTrainer {
                     + data.path("size").asInt() + " images), but resumed on " + train.name() + " (" + train.size()
                     + " images)");
         }
-        GhnTrainer t = new GhnTrainer(config, train, new Ghn2(config.ghnConfig(), 0));
+        GhnTrainer t = new GhnTrainer(config, train, new Ghn2(config.ghnConfig(), 0), workers);
         List<Parameter> ps = t.ghn.parameters();
         try {
             for (int i = 0; i < ps.size(); i++) {
@@ -187,33 +224,25 @@ public final class GhnTrainer {
         List<NetworkSpec> specs = DeepNets1MSampler.builder(trainingSamplerSeed(config.seed(), t))
                 .channels(config.channels()).fcDim(config.fcDim()).build().sample(config.metaBatch());
         ImageBatch batch = batch(t);
+        NetOutcome[] outcomes = runNets(t, specs, batch);
         double lossSum = 0;
         long correct = 0;
         int nets = 0;
         boolean finite = true;
-        for (int j = 0; j < specs.size() && finite; j++) {
-            NetworkPlan plan;
-            try {
-                plan = NetworkPlan.of(specs.get(j), input);
-            } catch (IllegalArgumentException e) {
+        for (int j = 0; j < outcomes.length; j++) {
+            NetOutcome o = outcomes[j];
+            if (o.failure() != null) {
                 unsupportedNets++;
+                if (o.planned()) {
+                    System.err.println("ghn train: step " + t + ": net " + j + " left out: " + o.failure());
+                }
                 continue;
             }
-            RandomGenerator dropout = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), t), 1000 + j));
-            double[] r;
-            try {
-                r = Workspaces.scoped("ghn-train", () -> netStep(plan, batch, dropout, specs.size()));
-            } catch (RuntimeException e) {
-                // a net the GHN or the runtime cannot handle; its failure happens before any GHN gradient is added
-                unsupportedNets++;
-                System.err.println("ghn train: step " + t + ": net " + j + " left out: " + e);
-                continue;
-            }
-            if (!Double.isFinite(r[0])) {
+            if (!Double.isFinite(o.loss())) {
                 finite = false;
             }
-            lossSum += r[0];
-            correct += (long) r[1];
+            lossSum += o.loss();
+            correct += o.correct();
             nets++;
         }
         double loss = nets == 0 ? Double.NaN : lossSum / nets;
@@ -234,23 +263,104 @@ public final class GhnTrainer {
         return new StepResult(t, loss, accuracy, norm, skip, nets);
     }
 
-    /** Forward and backward of one net; returns {loss, correct}. Gradients are scaled by 1/m. */
-    private double[] netStep(NetworkPlan plan, ImageBatch batch, RandomGenerator dropout, int m) {
-        Ghn2.Prediction p = ghn.forward(plan);
-        RunnableNetwork net = RunnableNetwork.of(plan);
-        INDArray x = ImageTensors.of(batch, DataType.FLOAT);
-        try (RunnableNetwork.Pass pass = net.forward(p.parameters(), x, true, dropout)) {
-            return netStep(net, pass, p, batch, m);
-        }
+    /**
+     * What one net of a step contributed.
+     *
+     * @param planned whether the net could be planned for the input (a failure afterwards is worth a log line)
+     * @param failure why the net was left out, or null
+     */
+    private record NetOutcome(double loss, long correct, boolean planned, RuntimeException failure) {
     }
 
-    private double[] netStep(RunnableNetwork net, RunnableNetwork.Pass pass, Ghn2.Prediction p, ImageBatch batch,
-                             int m) {
-        double[][] z = pass.logits().toDoubleMatrix();
-        int[] labels = batch.labels();
+    /**
+     * Runs the step's nets on the workers. The image passes of different nets overlap; their GHN backward passes,
+     * which add into the shared gradients, take turns in net order, so the summed gradient (float addition being
+     * order-dependent) is the same bit for bit whatever the number of workers.
+     */
+    private NetOutcome[] runNets(long t, List<NetworkSpec> specs, ImageBatch batch) {
+        int m = specs.size();
+        NetOutcome[] out = new NetOutcome[m];
+        Turnstile turn = new Turnstile();
+        if (pool == null) {
+            for (int j = 0; j < m; j++) {
+                out[j] = runNet(t, j, specs.get(j), batch, m, turn);
+            }
+            return out;
+        }
+        List<Future<NetOutcome>> futures = new ArrayList<>(m);
+        for (int j = 0; j < m; j++) {
+            int jj = j;
+            futures.add(pool.submit(() -> runNet(t, jj, specs.get(jj), batch, m, turn)));
+        }
+        for (int j = 0; j < m; j++) {
+            try {
+                out[j] = futures.get(j).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(f -> f.cancel(true));
+                throw new IllegalStateException("ghn train: interrupted during step " + t, e);
+            } catch (ExecutionException e) {
+                futures.forEach(f -> f.cancel(true));
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException("ghn train: step " + t + ", net " + j + " failed", e.getCause());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Forward and backward of net {@code j} inside the calling thread's workspace; its GHN backward waits for the
+     * nets before it. Gradients are scaled by 1/m.
+     */
+    private NetOutcome runNet(long t, int j, NetworkSpec spec, ImageBatch batch, int m, Turnstile turn) {
+        NetworkPlan plan;
+        try {
+            plan = NetworkPlan.of(spec, input);
+        } catch (IllegalArgumentException e) {
+            turn.pass(j, () -> { });
+            return new NetOutcome(Double.NaN, 0, false, e);
+        }
+        RandomGenerator dropout = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), t), 1000 + j));
+        return Workspaces.scoped("ghn-train", () -> {
+            Ghn2.Prediction p;
+            RunnableNetwork net;
+            RunnableNetwork.Pass pass = null;
+            double[] lc;
+            INDArray[] grads;
+            try {
+                p = ghn.forward(plan);
+                net = RunnableNetwork.of(plan);
+                pass = net.forward(p.parameters(), ImageTensors.of(batch, DataType.FLOAT), true, dropout);
+                double[][] dz = new double[batch.size()][];
+                lc = lossAndGradient(pass.logits().toDoubleMatrix(), batch.labels(), m, dz);
+                grads = Double.isFinite(lc[0]) ? net.backward(pass, Nd4j.create(dz).castTo(DataType.FLOAT)) : null;
+            } catch (RuntimeException e) {
+                // a net the GHN or the runtime cannot handle; it fails before adding any GHN gradient
+                turn.pass(j, () -> { });
+                return new NetOutcome(Double.NaN, 0, true, e);
+            } finally {
+                if (pass != null) {
+                    pass.close();
+                }
+            }
+            turn.pass(j, () -> {
+                if (grads != null) {
+                    ghn.backward(p, grads);
+                }
+            });
+            return new NetOutcome(lc[0], (long) lc[1], true, null);
+        });
+    }
+
+    /**
+     * Mean cross-entropy and correct count of a net's logits; fills {@code dz} with the gradient of the step loss
+     * (the mean over {@code m} nets) with respect to the logits.
+     */
+    private static double[] lossAndGradient(double[][] z, int[] labels, int m, double[][] dz) {
         double loss = 0;
         int correct = 0;
-        double[][] dz = new double[z.length][];
         for (int i = 0; i < z.length; i++) {
             int best = 0;
             for (int k = 1; k < z[i].length; k++) {
@@ -273,11 +383,29 @@ public final class GhnTrainer {
                 correct++;
             }
         }
-        loss /= z.length;
-        if (Double.isFinite(loss)) {
-            ghn.backward(p, net.backward(pass, Nd4j.create(dz).castTo(DataType.FLOAT)));
+        return new double[] {loss / z.length, correct};
+    }
+
+    /** Lets the nets of a step run an action one at a time, in net order. */
+    private static final class Turnstile {
+        private int next;
+
+        synchronized void pass(int j, Runnable action) {
+            while (next != j) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while net " + j + " waited for its turn", e);
+                }
+            }
+            try {
+                action.run();
+            } finally {
+                next++;
+                notifyAll();
+            }
         }
-        return new double[] {loss, correct};
     }
 
     /**
@@ -411,6 +539,14 @@ public final class GhnTrainer {
     /** Writes the weights without optimizer state (the shipped-checkpoint form, a third of the size). */
     public void saveWeights(Path file) {
         toArchive(false).write(file);
+    }
+
+    /** Stops the worker threads; the trainer must not step afterwards. */
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 
     /** The run's settings. */

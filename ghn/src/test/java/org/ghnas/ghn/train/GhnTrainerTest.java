@@ -95,6 +95,31 @@ class GhnTrainerTest {
     }
 
     @Test
+    void givenOneOrThreeWorkers_whenTrained_thenWeightsAreIdenticalBitForBit() {
+        // Given: 3 nets per step, so that with 3 workers their image passes overlap and finish in any order
+        GhnTrainingConfig config = new GhnTrainingConfig(5, 100, 3, 8, 16, 8, 1e-2, 1e-5, 5.0, 10, 8, 50);
+        ImageDataset data = images();
+
+        // When
+        List<float[]> a;
+        List<float[]> b;
+        try (GhnTrainer one = GhnTrainer.start(config, data, 1); GhnTrainer three = GhnTrainer.start(config, data, 3)) {
+            for (int i = 0; i < 3; i++) {
+                GhnTrainer.StepResult r1 = one.step();
+                GhnTrainer.StepResult r3 = three.step();
+                assertThat(r3).isEqualTo(r1);
+            }
+            a = weights(one);
+            b = weights(three);
+        }
+
+        // Then
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i)).containsExactly(a.get(i));
+        }
+    }
+
+    @Test
     void givenCorruptedOrMissingCheckpoint_whenResumed_thenOneLineErrorNamesTheFile(@TempDir Path dir)
             throws IOException {
         ImageDataset data = images();

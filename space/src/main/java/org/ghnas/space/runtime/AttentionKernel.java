@@ -34,14 +34,18 @@ final class AttentionKernel {
         INDArray q = part(parts, 0, n * heads, dimHead, tokens).muli(scale);
         INDArray k = part(parts, 1, n * heads, dimHead, tokens);
         INDArray v = part(parts, 2, n * heads, dimHead, tokens);
-        INDArray attention = Nd4j.matmul(q, k, true, false, false);
+        // The [N*heads, tokens, tokens] products are the big arrays here: written into pooled buffers, they cost a
+        // third of what fresh ones do (page faults on every first touch).
+        INDArray attention = CustomOps.result(q.dataType(), n * heads, tokens, tokens);
+        Nd4j.matmul(q, k, attention, true, false, false);
         CustomOps.exec("softmax", new INDArray[] {attention}, new INDArray[] {attention}, new int[] {2});
-        INDArray out = Nd4j.matmul(v, attention, false, true, false);
+        INDArray out = Nd4j.matmul(v, attention, CustomOps.empty(q.dataType(), n * heads, dimHead, tokens), false,
+                true, false);
         INDArray output = out.reshape(n, inner, qkv.size(2), qkv.size(3));
         return new Cache(q, k, v, attention, scale, qkv.shape(), heads, output);
     }
 
-    /** Returns d qkv [N, 3*inner, H, W]. */
+    /** Returns d qkv [N, 3*inner, H, W]. Overwrites the cache's attention weights: one backward per forward. */
     static INDArray backward(Cache c, INDArray dy) {
         CustomOps.requireSameShape(dy, c.output().shape(), "dy");
         long batch = c.v().size(0);
@@ -49,9 +53,12 @@ final class AttentionKernel {
         long tokens = c.v().size(2);
         INDArray dOut = CustomOps.dense(dy).reshape(batch, dimHead, tokens);
         INDArray dV = Nd4j.matmul(dOut, c.attention(), false, false, false);
-        INDArray dScores = Nd4j.matmul(dOut, c.v(), true, false, false);
-        INDArray rowDot = dScores.mul(c.attention()).sum(true, 2);
-        dScores.subi(rowDot).muli(c.attention());
+        // d scores = A * (dA - rowsum(dA * A)), computed in place: the attention weights are not needed after this
+        INDArray dScores = Nd4j.matmul(dOut, c.v(), CustomOps.empty(dy.dataType(), batch, tokens, tokens), true, false,
+                false);
+        dScores.muli(c.attention());
+        INDArray rowSum = dScores.sum(true, 2);
+        dScores.subi(c.attention().muli(rowSum));
         INDArray dQ = Nd4j.matmul(c.k(), dScores, false, true, false).muli(c.scale());
         INDArray dK = Nd4j.matmul(c.scaledQ(), dScores, false, false, false);
         long[] s = c.qkvShape();
