@@ -34,13 +34,11 @@ final class AttentionKernel {
         INDArray q = part(parts, 0, n * heads, dimHead, tokens).muli(scale);
         INDArray k = part(parts, 1, n * heads, dimHead, tokens);
         INDArray v = part(parts, 2, n * heads, dimHead, tokens);
-        // The [N*heads, tokens, tokens] products are the big arrays here: written into pooled buffers, they cost a
-        // third of what fresh ones do (page faults on every first touch).
-        INDArray attention = CustomOps.result(q.dataType(), n * heads, tokens, tokens);
-        Nd4j.matmul(q, k, attention, true, false, false);
+        // in the caller's scratch workspace: a pass that keeps the weights for backward copies them out, one that
+        // does not (inference) reuses the memory for the next layer
+        INDArray attention = Nd4j.matmul(q, k, true, false, false);
         CustomOps.exec("softmax", new INDArray[] {attention}, new INDArray[] {attention}, new int[] {2});
-        INDArray out = Nd4j.matmul(v, attention, CustomOps.empty(q.dataType(), n * heads, dimHead, tokens), false,
-                true, false);
+        INDArray out = Nd4j.matmul(v, attention, false, true, false);
         INDArray output = out.reshape(n, inner, qkv.size(2), qkv.size(3));
         return new Cache(q, k, v, attention, scale, qkv.shape(), heads, output);
     }
