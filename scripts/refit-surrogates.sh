@@ -37,8 +37,14 @@ for e in accurate-under-params noise-robust accuracy-latency-pareto; do
     java -jar $JAR search experiments/examples/$e.yaml --baseline random --out results/search/$e
 done
 java -jar $JAR export results/search/quickstart --top 2
-/usr/bin/time -f "wall %e s" -o results/search/quickstart/timing.txt \
+/usr/bin/time -f "wall %e s" -o /tmp/quickstart-wall.txt \
     java -jar $JAR search experiments/quickstart.yaml --baseline random --out "$(mktemp -d)/quickstart"
+{
+    echo '# Wall time of the quickstart on the 2-core machine, JVM start included (jar already built), measured with'
+    echo '#   /usr/bin/time -f "wall %e s" java -jar experiments/target/ghnas.jar search experiments/quickstart.yaml --baseline random --out DIR'
+    echo "# by scripts/refit-surrogates.sh on $(date -u +%Y-%m-%d)."
+    echo "run: $(cat /tmp/quickstart-wall.txt)"
+} > results/search/quickstart/timing.txt
 # the best net of each quickstart seed, and random search's best of the same seed, under the measurement protocol
 python3 scripts/search-picks.py results/search/quickstart-seeds > results/search/verification/picks.json.tmp
 mv results/search/verification/picks.json.tmp results/search/verification/picks.json

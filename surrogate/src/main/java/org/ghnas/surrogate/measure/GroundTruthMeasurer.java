@@ -230,7 +230,13 @@ public final class GroundTruthMeasurer {
                 }
                 continue;
             }
-            Measurement m = measure(split, i, spec);
+            Measurement m;
+            try {
+                m = measure(split, i, spec);
+            } finally {
+                // one net after another would otherwise ratchet every workspace up to the largest net seen
+                Workspaces.release();
+            }
             records.add(m);
             MeasurementTable.write(dir, split, records);
             if (listener != null) {
@@ -258,6 +264,9 @@ public final class GroundTruthMeasurer {
     /**
      * Measures one net: trains it from He init with the config's budget, then evaluates it.
      *
+     * <p>Frees the net's parameters afterwards but not the calling thread's workspaces, so it may run inside a
+     * caller's workspace; a loop over many nets should call {@link Workspaces#release()} between them.
+     *
      * @param index the net's position in the split's sample stream (seeds its initialisation and SGD run)
      */
     public Measurement measure(Split split, int index, NetworkSpec spec) {
@@ -278,9 +287,7 @@ public final class GroundTruthMeasurer {
             noisy = accuracy(net, params, noisyBatches(test, EVAL_BATCH, config.evaluation()));
             latency = latencyMs(net, params, test, config.latency());
         } finally {
-            // one net after another would otherwise ratchet every workspace up to the largest net seen
             params.release();
-            Workspaces.release();
         }
         int window = config.convergence().window();
         ConvergenceSpeed speed = ConvergenceSpeed.of(log.accuracy(), window, config.convergence().threshold());
