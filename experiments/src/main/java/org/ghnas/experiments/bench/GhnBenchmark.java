@@ -163,6 +163,25 @@ public final class GhnBenchmark {
         }
     }
 
+    /**
+     * Where the accuracy part records finished nets.
+     *
+     * @param predicted figures with GHN-predicted parameters (valid for one GHN)
+     * @param baselines He-init and SGD figures (valid for any GHN: the same nets, seeds and images)
+     */
+    public record Journals(BenchmarkJournal predicted, BenchmarkJournal baselines) {
+        public Journals {
+            requireNonNull(predicted, "predicted");
+            requireNonNull(baselines, "baselines");
+        }
+
+        /** {@code accuracy-predicted.jsonl} and {@code accuracy-baselines.jsonl} in {@code dir}. */
+        public static Journals in(java.nio.file.Path dir) {
+            return new Journals(new BenchmarkJournal(dir.resolve("accuracy-predicted.jsonl")),
+                    new BenchmarkJournal(dir.resolve("accuracy-baselines.jsonl")));
+        }
+    }
+
     /** One named group of held-out nets. */
     record NetSet(String name, List<? extends Architecture> nets, double goal) {
     }
@@ -172,7 +191,7 @@ public final class GhnBenchmark {
     private final Settings settings;
     private final Consumer<String> log;
     private final int workers;
-    private final BenchmarkJournal journal;
+    private final Journals journals;
     private final ObjectMapper mapper = new ObjectMapper();
 
     /**
@@ -184,19 +203,20 @@ public final class GhnBenchmark {
     }
 
     /**
-     * A benchmark whose accuracy part runs {@code workers} nets at a time and, with a journal, records each net as
-     * it finishes, so that an interrupted run started again with the same journal measures only the missing nets.
+     * A benchmark whose accuracy part runs {@code workers} nets at a time and, with journals, records each net as it
+     * finishes, so that an interrupted run started again with the same journals measures only the missing nets, and
+     * a run for another GHN reuses the baseline columns.
      *
-     * @param journal where finished nets are recorded, or null
+     * @param journals where finished nets are recorded, or null
      * @throws IllegalArgumentException if the dataset's images are not what the GHN predicts for, or workers < 1
      */
     public GhnBenchmark(GraphHyperNetwork ghn, DatasetSplits data, Settings settings, Consumer<String> log,
-                        int workers, BenchmarkJournal journal) {
+                        int workers, Journals journals) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, but was " + workers + ".");
         }
         this.workers = workers;
-        this.journal = journal;
+        this.journals = journals;
         this.ghn = requireNonNull(ghn, "ghn");
         this.data = requireNonNull(data, "data");
         this.settings = requireNonNull(settings, "settings");
@@ -254,12 +274,17 @@ public final class GhnBenchmark {
     ArrayNode accuracy() {
         ImageDataset test = data.test().subset(0, Math.min(settings.testImages(), data.test().size()));
         List<NetSet> sets = netSets();
-        ObjectNode header = mapper.createObjectNode();
-        // what a net's figures depend on (not how many nets there are, nor the latency and training parts)
-        header.put("ghn_sha256", ghn.checksum()).put("dataset", data.name()).put("seed", settings.seed())
-                .put("channels", settings.channels()).put("test_images", settings.testImages())
-                .put("sgd_steps", settings.sgdSteps());
-        Map<String, ObjectNode> done = journal == null ? new HashMap<>() : journal.open(header);
+        // what a net's figures depend on (not how many nets there are, nor the latency and training parts); the
+        // He-init and SGD columns do not depend on the GHN, so they are kept apart and reused for other checkpoints
+        ObjectNode baselineHeader = mapper.createObjectNode();
+        baselineHeader.put("dataset", data.name()).put("seed", settings.seed()).put("channels", settings.channels())
+                .put("test_images", settings.testImages()).put("sgd_steps", settings.sgdSteps());
+        ObjectNode predictedHeader = baselineHeader.deepCopy().put("ghn_sha256", ghn.checksum());
+        predictedHeader.remove("sgd_steps");
+        Map<String, ObjectNode> predictedDone = journals == null ? Map.of()
+                : journals.predicted().open(predictedHeader);
+        Map<String, ObjectNode> baselinesDone = journals == null ? Map.of()
+                : journals.baselines().open(baselineHeader);
         ObjectNode[][] results = new ObjectNode[sets.size()][];
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
@@ -269,18 +294,25 @@ public final class GhnBenchmark {
                 results[k] = new ObjectNode[set.nets().size()];
                 for (int i = 0; i < set.nets().size(); i++) {
                     String key = set.name() + "/" + i;
-                    if (done.containsKey(key)) {
-                        results[k][i] = done.get(key);
+                    ObjectNode predicted = predictedDone.get(key);
+                    ObjectNode baselines = baselinesDone.get(key);
+                    if (predicted != null && baselines != null) {
+                        results[k][i] = merge(i, predicted, baselines);
                         continue;
                     }
                     int kk = k;
                     int ii = i;
                     futures.add(pool.submit(() -> {
-                        ObjectNode n = evaluateNet(set.nets().get(ii), ii, test);
-                        results[kk][ii] = n;
-                        if (journal != null) {
-                            journal.append(key, n);
+                        ObjectNode p = predicted != null ? predicted : predictedFigures(set.nets().get(ii), test);
+                        if (predicted == null && journals != null) {
+                            journals.predicted().append(key, p);
                         }
+                        ObjectNode b = baselines != null ? baselines : baselineFigures(set.nets().get(ii), test);
+                        if (baselines == null && journals != null) {
+                            journals.baselines().append(key, b);
+                        }
+                        ObjectNode n = merge(ii, p, b);
+                        results[kk][ii] = n;
                         log.accept(String.format(Locale.ROOT, "accuracy %s %d/%d: %s", set.name(), ii + 1,
                                 set.nets().size(), n));
                     }));
@@ -340,47 +372,71 @@ public final class GhnBenchmark {
         return out;
     }
 
-    /** One net's figures, or its error; frees the thread's native memory afterwards (nets differ in size). */
-    private ObjectNode evaluateNet(Architecture arch, int index, ImageDataset test) {
+    /** A net's row: its index, then the GHN's figures, then the baselines'; the first error wins. */
+    private ObjectNode merge(int index, ObjectNode predicted, ObjectNode baselines) {
         ObjectNode n = mapper.createObjectNode();
         n.put("index", index);
-        try {
-            evaluate(arch, test, n);
-        } catch (RuntimeException e) {
-            n.removeAll();
-            n.put("index", index);
-            n.put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-        } finally {
-            Workspaces.release();
+        if (predicted.has("error") || baselines.has("error")) {
+            n.put("error", (predicted.has("error") ? predicted : baselines).path("error").asText());
+            return n;
         }
+        n.setAll(predicted);
+        n.setAll(baselines);
         return n;
     }
 
-    /** Returns percentages {predicted, He init, after SGD (NaN if no steps)} and records the net's figures. */
-    private double[] evaluate(Architecture arch, ImageDataset test, ObjectNode n) {
-        long t0 = System.nanoTime();
-        PredictedParameters p = ghn.predict(arch);
-        n.put("predict_s", round((System.nanoTime() - t0) / 1e9, 4));
-        NetworkPlan plan = p.plan();
-        n.put("params", plan.parameterCount());
-        n.put("macs", plan.macs());
-        RunnableNetwork net = RunnableNetwork.of(plan);
-        double predicted = 100 * SgdTrainer.accuracy(net, p.toNetworkParameters(), test, EVAL_BATCH);
-        n.put("predicted", round(predicted, 2));
-        NetworkParameters init = NetworkParameters.heInit(plan, settings.seed() + 1);
-        double he = 100 * SgdTrainer.accuracy(net, init, test, EVAL_BATCH);
-        n.put("he_init", round(he, 2));
-        double sgd = Double.NaN;
-        if (settings.sgdSteps() > 0) {
-            // epochs chosen so that SgdTrainer runs exactly sgdSteps steps of batch 64
-            int perEpoch = (data.train().size() + EVAL_BATCH - 1) / EVAL_BATCH;
-            SgdConfig c = new SgdConfig(0.05, 0.9, 3e-4, EVAL_BATCH, (double) settings.sgdSteps() / perEpoch,
-                    settings.seed() + 1);
-            new SgdTrainer(c).train(net, init, data.train(), null);
-            sgd = 100 * SgdTrainer.accuracy(net, init, test, EVAL_BATCH);
-            n.put("sgd", round(sgd, 2));
+    /** Prediction time, size and test accuracy with GHN-predicted parameters, or the error. */
+    private ObjectNode predictedFigures(Architecture arch, ImageDataset test) {
+        return figures(n -> {
+            long t0 = System.nanoTime();
+            PredictedParameters p = ghn.predict(arch);
+            n.put("predict_s", round((System.nanoTime() - t0) / 1e9, 4));
+            NetworkPlan plan = p.plan();
+            n.put("params", plan.parameterCount());
+            n.put("macs", plan.macs());
+            double predicted = 100 * SgdTrainer.accuracy(RunnableNetwork.of(plan), p.toNetworkParameters(), test,
+                    EVAL_BATCH);
+            n.put("predicted", round(predicted, 2));
+            n.put("predicted_s", round((System.nanoTime() - t0) / 1e9, 2));
+        });
+    }
+
+    /** Test accuracy at He init and after the SGD steps from it (no GHN involved), or the error. */
+    private ObjectNode baselineFigures(Architecture arch, ImageDataset test) {
+        return figures(n -> {
+            long t0 = System.nanoTime();
+            NetworkPlan plan = ghn.plan(arch);
+            RunnableNetwork net = RunnableNetwork.of(plan);
+            NetworkParameters init = NetworkParameters.heInit(plan, settings.seed() + 1);
+            try {
+                n.put("he_init", round(100 * SgdTrainer.accuracy(net, init, test, EVAL_BATCH), 2));
+                if (settings.sgdSteps() > 0) {
+                    // epochs chosen so that SgdTrainer runs exactly sgdSteps steps of batch 64
+                    int perEpoch = (data.train().size() + EVAL_BATCH - 1) / EVAL_BATCH;
+                    SgdConfig c = new SgdConfig(0.05, 0.9, 3e-4, EVAL_BATCH, (double) settings.sgdSteps() / perEpoch,
+                            settings.seed() + 1);
+                    new SgdTrainer(c).train(net, init, data.train(), null);
+                    n.put("sgd", round(100 * SgdTrainer.accuracy(net, init, test, EVAL_BATCH), 2));
+                }
+            } finally {
+                init.release();
+            }
+            n.put("baselines_s", round((System.nanoTime() - t0) / 1e9, 2));
+        });
+    }
+
+    /** Runs one net's part; an error becomes the row's only figure. Frees the thread's native memory afterwards. */
+    private ObjectNode figures(Consumer<ObjectNode> part) {
+        ObjectNode n = mapper.createObjectNode();
+        try {
+            part.accept(n);
+        } catch (RuntimeException e) {
+            n.removeAll();
+            n.put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        } finally {
+            Workspaces.release(); // nets differ in size: keep each worker's workspaces from ratcheting up
         }
-        return new double[] {predicted, he, sgd};
+        return n;
     }
 
     ObjectNode latency() {

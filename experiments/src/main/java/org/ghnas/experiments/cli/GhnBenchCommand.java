@@ -2,7 +2,6 @@ package org.ghnas.experiments.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import org.ghnas.experiments.bench.BenchmarkJournal;
 import org.ghnas.experiments.bench.GhnBenchmark;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.train.GhnTrainer;
@@ -90,16 +89,17 @@ final class GhnBenchCommand implements Runnable {
             throw new IllegalArgumentException("--workers: " + threads + " is not positive, expected >= 1");
         }
         GraphHyperNetwork ghn = ghnOptions.load();
-        // a killed run started again with the same --out measures only the nets it had not finished
-        BenchmarkJournal journal = new BenchmarkJournal(out.resolve("accuracy-nets.jsonl"));
-        ObjectNode result = new GhnBenchmark(ghn, data.load(), s, System.err::println, threads, journal).run();
+        // a killed run started again with the same --out measures only the nets it had not finished; the baseline
+        // columns (He init, SGD) stay on file for benchmarks of other checkpoints
+        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(out);
+        ObjectNode result = new GhnBenchmark(ghn, data.load(), s, System.err::println, threads, journals).run();
         result.put("command", "ghnas " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         result.put("checkpoint", ghnOptions.checkpoint == null ? "classpath:" + GraphHyperNetwork.PRETRAINED_RESOURCE
                 : ghnOptions.checkpoint.toString());
         String md = GhnBenchmark.markdown(result);
         AtomicFiles.writeString(out.resolve("benchmark.json"), result.toPrettyString() + "\n");
         AtomicFiles.writeString(out.resolve("benchmark.md"), md);
-        journal.delete();
+        journals.predicted().delete();
         spec.commandLine().getOut().print(md);
         spec.commandLine().getOut().flush();
     }

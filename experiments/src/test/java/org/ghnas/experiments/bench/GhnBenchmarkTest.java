@@ -91,26 +91,29 @@ class GhnBenchmarkTest {
     }
 
     @Test
-    void givenJournalOfAKilledRun_whenRunAgainOnTwoWorkers_thenFinishedNetsAreReusedAndTheRestMeasuredAlike(
+    void givenJournalsOfAKilledRun_whenRunAgainOnTwoWorkers_thenFinishedNetsAreReusedAndTheRestMeasuredAlike(
             @TempDir Path dir) throws IOException {
-        // Given: an uninterrupted run on one worker, and a journal that holds its first ID net only
+        // Given: an uninterrupted run on one worker, and journals that hold the first ID net only
         GhnBenchmark.Settings s = tiny().withTrainSteps(0);
         ArrayNode straight = new GhnBenchmark(GHN, DATA, s, m -> { }, 1, null).accuracy();
-        Path file = dir.resolve("accuracy-nets.jsonl");
-        new GhnBenchmark(GHN, DATA, s, m -> { }, 1, new BenchmarkJournal(file)).accuracy();
-        List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(1 + 2 + 4); // header, 2 ID nets, 1 per OOD family
-        String first = lines.stream().filter(l -> l.contains("\"id/0\"")).findFirst().orElseThrow();
-        String marked = first.replaceFirst("\"predicted\":[0-9.]+", "\"predicted\":123.0");
-        Files.write(file, List.of(lines.get(0), marked, "{\"key\":\"id/1\",\"resu")); // killed mid-line
+        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(dir);
+        new GhnBenchmark(GHN, DATA, s, m -> { }, 1, journals).accuracy();
+        for (Path file : List.of(journals.predicted().file(), journals.baselines().file())) {
+            List<String> lines = Files.readAllLines(file);
+            assertThat(lines).hasSize(1 + 2 + 4); // header, 2 ID nets, 1 per OOD family
+            String first = lines.stream().filter(l -> l.contains("\"id/0\"")).findFirst().orElseThrow();
+            String marked = first.replaceFirst("\"(predicted|sgd)\":[0-9.]+", "\"$1\":123.0");
+            Files.write(file, List.of(lines.get(0), marked, "{\"key\":\"id/1\",\"resu")); // killed mid-line
+        }
 
         // When
         List<String> log = new ArrayList<>();
-        ArrayNode resumed = new GhnBenchmark(GHN, DATA, s, log::add, 2, new BenchmarkJournal(file)).accuracy();
+        ArrayNode resumed = new GhnBenchmark(GHN, DATA, s, log::add, 2, journals).accuracy();
 
-        // Then: net id/0 came from the journal, every other net was measured again with the same result
+        // Then: net id/0 came from the journals, every other net was measured again with the same result
         assertThat(log).hasSize(5).noneMatch(l -> l.startsWith("accuracy id 1/"));
         assertThat(resumed.get(0).path("per_net").get(0).path("predicted").asDouble()).isEqualTo(123.0);
+        assertThat(resumed.get(0).path("per_net").get(0).path("sgd").asDouble()).isEqualTo(123.0);
         for (int k = 0; k < straight.size(); k++) {
             for (int i = 0; i < straight.get(k).path("per_net").size(); i++) {
                 if (k == 0 && i == 0) {
@@ -126,13 +129,34 @@ class GhnBenchmarkTest {
     }
 
     @Test
-    void givenJournalOfAnotherRun_whenOpened_thenOneLineErrorNamesTheFile(@TempDir Path dir) {
-        Path file = dir.resolve("accuracy-nets.jsonl");
-        new GhnBenchmark(GHN, DATA, tiny().withTrainSteps(0), m -> { }, 1, new BenchmarkJournal(file)).accuracy();
+    void givenBaselinesOfAnotherGhn_whenRun_thenOnlyThePredictedColumnIsMeasured(@TempDir Path dir) {
+        // Given: a finished run of another GHN in the same directory
+        GhnBenchmark.Settings s = tiny().withTrainSteps(0);
+        GraphHyperNetwork other = GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 4);
+        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(dir);
+        ArrayNode first = new GhnBenchmark(other, DATA, s, m -> { }, 1, journals).accuracy();
+        journals.predicted().delete();
 
-        assertThatThrownBy(() -> new GhnBenchmark(GHN, DATA, tiny().withTestImages(16), m -> { }, 1,
-                new BenchmarkJournal(file)).accuracy())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(file + ": holds a run with other")
+        // When
+        ArrayNode second = new GhnBenchmark(GHN, DATA, s, m -> { }, 1, journals).accuracy();
+
+        // Then: the He-init and SGD figures (and the time they took) are the first run's, read back
+        JsonNode a = first.get(0).path("per_net").get(0);
+        JsonNode b = second.get(0).path("per_net").get(0);
+        assertThat(b.path("baselines_s")).isEqualTo(a.path("baselines_s"));
+        assertThat(b.path("sgd")).isEqualTo(a.path("sgd"));
+        assertThat(b.path("predict_s").asDouble()).isPositive();
+    }
+
+    @Test
+    void givenJournalOfAnotherRun_whenOpened_thenOneLineErrorNamesTheFile(@TempDir Path dir) {
+        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(dir);
+        new GhnBenchmark(GHN, DATA, tiny().withTrainSteps(0), m -> { }, 1, journals).accuracy();
+
+        assertThatThrownBy(() -> new GhnBenchmark(GHN, DATA, tiny().withTestImages(16), m -> { }, 1, journals)
+                .accuracy())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(journals.predicted().file() + ": holds a run with other")
                 .hasMessageNotContaining("\n");
     }
 
