@@ -1,0 +1,54 @@
+package org.ghnas.ghn;
+
+import java.util.List;
+import org.ghnas.space.NetworkSpec;
+import org.ghnas.space.data.FashionMnist;
+import org.ghnas.space.data.ImageBatch;
+import org.ghnas.space.plan.NetworkPlan;
+import org.ghnas.space.plan.ParameterSpec;
+import org.ghnas.space.runtime.ImageTensors;
+import org.ghnas.space.runtime.NetworkParameters;
+import org.ghnas.space.runtime.RunnableNetwork;
+import org.ghnas.space.sample.DeepNets1MSampler;
+import org.ghnas.space.sample.Family;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * How large the shipped GHN's predicted conv weights are against He init (std sqrt(2 / fan_in)), and what that does
+ * to the logits of a net on 64 Fashion-MNIST test images: the first 5 nets of a family at C=8. Args: FAMILY SEED
+ * (e.g. BNFREE 4, ID 0, the benchmark's seeds).
+ */
+public final class PredictedWeightScale {
+
+    private PredictedWeightScale() {
+    }
+
+    public static void main(String[] a) {
+        // without BatchNorm nothing rescales the activations: weights below He scale shrink them layer by layer
+        GraphHyperNetwork ghn = GraphHyperNetwork.pretrained();
+        ImageBatch batch = FashionMnist.load(FashionMnist.DEFAULT_DIR).test().batch(0, 64);
+        Family fam = Family.valueOf(a[0]);
+        List<NetworkSpec> nets = DeepNets1MSampler.builder(Integer.parseInt(a[1])).family(fam).channels(8).build()
+                .sample(5);
+        for (NetworkSpec s : nets) {
+            PredictedParameters p = ghn.predict(s);
+            NetworkPlan plan = p.plan();
+            NetworkParameters pp = p.toNetworkParameters();
+            double ratioSum = 0;
+            int convs = 0;
+            for (ParameterSpec ps : plan.parameters()) {
+                long[] sh = ps.shape().stream().mapToLong(Integer::longValue).toArray();
+                if (sh.length == 4) {
+                    INDArray w = pp.tensor(ps.index());
+                    double fanIn = sh[1] * sh[2] * sh[3];
+                    double he = Math.sqrt(2.0 / fanIn);
+                    ratioSum += w.stdNumber().doubleValue() / he;
+                    convs++;
+                }
+            }
+            INDArray logits = RunnableNetwork.of(plan).predict(pp, ImageTensors.of(batch));
+            System.out.printf("%s: %d convs, mean std/He %.3f, logits abs mean %.3g, max %.3g%n", fam, convs,
+                    ratioSum / convs, logits.ameanNumber().doubleValue(), logits.amaxNumber().doubleValue());
+        }
+    }
+}
