@@ -111,9 +111,9 @@ public final class GhnBenchmark {
             atLeast("trainFcDim", trainFcDim, 1);
         }
 
-        /** The sizes: 100 ID nets, 20 per OOD family, ResNet-50 and DARTS, 10,000 images, 100 SGD steps. */
+        /** The sizes: 100 ID nets, 20 per OOD family, ResNet-50 and DARTS, 2,000 images, 100 SGD steps. */
         public static Settings full() {
-            return new Settings(0, 16, 100, 20, true, 10_000, 100, 20, 5, 3, 8, 16, 64, 256);
+            return new Settings(0, 8, 100, 20, true, 2_000, 100, 20, 5, 3, 8, 16, 64, 256);
         }
 
         public Settings withIdNets(int n) {
