@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * BatchNorm2d: libnd4j's moments and batchnorm ops forward, per-channel sums and broadcasts backward. Training
+ * BatchNorm2d: dense float32 arrays in {@link FusedBatchNorm}'s loops; other types and layouts with libnd4j's
+ * moments and batchnorm ops forward, per-channel sums and broadcasts backward. Training
  * mode normalises with the batch's own mean and biased variance, as PyTorch does and as the reference evaluates
  * predicted networks.
  */
@@ -22,8 +23,12 @@ final class BatchNormKernel {
     private BatchNormKernel() {}
 
     static Cache forwardTrain(INDArray x, INDArray gamma, INDArray beta) {
-        INDArray[] stats = batchStatistics(x);
         INDArray dense = CustomOps.dense(x);
+        if (FusedBatchNorm.applies(dense)) {
+            requireChannels(dense, gamma, beta);
+            return FusedBatchNorm.forwardTrain(dense, gamma, beta);
+        }
+        INDArray[] stats = batchStatistics(x);
         INDArray y = normalise(dense, gamma, beta, stats[0], stats[1]);
         return new Cache(dense, gamma, beta, stats[0], stats[1], y);
     }
@@ -37,6 +42,9 @@ final class BatchNormKernel {
         CustomOps.requireSameShape(dy, c.x().shape(), "dy");
         INDArray x = c.x();
         INDArray g = CustomOps.dense(dy);
+        if (FusedBatchNorm.applies(x) && FusedBatchNorm.applies(g)) {
+            return FusedBatchNorm.backward(c, g);
+        }
         int channels = (int) x.size(1);
         long count = x.length() / channels;
         double[] sumDy = channelSums(g);
@@ -105,18 +113,22 @@ final class BatchNormKernel {
     }
 
     private static INDArray normalise(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray var) {
+        requireChannels(x, gamma, beta, mean, var);
+        INDArray y = CustomOps.result(x.dataType(), x.shape());
+        CustomOps.exec("batchnorm", new INDArray[] {x, vector(mean), vector(var), vector(gamma), vector(beta)},
+                new INDArray[] {y}, SCALE_OFFSET_CHANNEL_AXIS, EPS);
+        return y;
+    }
+
+    private static void requireChannels(INDArray x, INDArray... perChannel) {
         CustomOps.requireRank(x, 4, "x");
         long channels = x.size(1);
-        for (INDArray p : new INDArray[] {gamma, beta, mean, var}) {
+        for (INDArray p : perChannel) {
             if (p.length() != channels) {
                 throw new IllegalArgumentException("BatchNorm parameters must have " + channels
                         + " elements, but one had shape " + java.util.Arrays.toString(p.shape()) + ".");
             }
         }
-        INDArray y = CustomOps.result(x.dataType(), x.shape());
-        CustomOps.exec("batchnorm", new INDArray[] {x, vector(mean), vector(var), vector(gamma), vector(beta)},
-                new INDArray[] {y}, SCALE_OFFSET_CHANNEL_AXIS, EPS);
-        return y;
     }
 
     private static INDArray vector(INDArray a) {

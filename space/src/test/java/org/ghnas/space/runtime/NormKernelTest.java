@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 class NormKernelTest {
     private final SplittableRandom rng = new SplittableRandom(11);
@@ -48,6 +49,33 @@ class NormKernelTest {
         for (int i = 0; i < 3; i++) {
             Tensors.assertClose(single[i], grads[i], 1e-4);
         }
+    }
+
+    @Test
+    void givenFloatActivationsFarFromZero_whenBatchNormTrain_thenOutputAndGradientsAgreeWithFloat64() {
+        // A training batch's shape and channels whose mean is up to 50 times their spread, as in deep predicted
+        // nets: float sums of squares lose digits of the variance there, and BatchNorm's gradient amplifies them
+        // from layer to layer.
+        INDArray big = Tensors.random(rng, 32, 4, 16, 16).addi(Nd4j.createFromArray(30.0, -30.0, 0.0, 3.0)
+                .reshape(1, 4, 1, 1));
+        INDArray upstream = Tensors.random(rng, 32, 4, 16, 16);
+        BatchNormKernel.Cache expected = BatchNormKernel.forwardTrain(big, gamma, beta);
+        INDArray[] expectedGrads = BatchNormKernel.backward(expected, upstream);
+
+        BatchNormKernel.Cache single = BatchNormKernel.forwardTrain(big.castTo(DataType.FLOAT),
+                gamma.castTo(DataType.FLOAT), beta.castTo(DataType.FLOAT));
+        INDArray output = single.output().castTo(DataType.DOUBLE);
+        INDArray[] grads = BatchNormKernel.backward(single, upstream.castTo(DataType.FLOAT));
+
+        assertThat(relativeError(output, expected.output())).isLessThan(3e-6);
+        for (int i = 0; i < 3; i++) {
+            assertThat(relativeError(grads[i], expectedGrads[i])).as("gradient %d", i).isLessThan(1e-5);
+        }
+    }
+
+    private static double relativeError(INDArray actual, INDArray expected) {
+        return actual.castTo(DataType.DOUBLE).sub(expected).norm2Number().doubleValue()
+                / expected.norm2Number().doubleValue();
     }
 
     @Test

@@ -1,0 +1,157 @@
+package org.ghnas.space.runtime;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training-mode BatchNorm on dense float32 [N, C, H, W] arrays, in plain loops over one contiguous H*W row at a
+ * time, with the batch statistics and per-channel sums accumulated in double. It replaces libnd4j's moments and
+ * batchnorm ops for float32 for two measured reasons: their output was off by 1e-6 to 2.5e-5 (relative) per layer
+ * in the GHN's target networks, growing with a channel's mean over its spread, and BatchNorm's gradient amplifies
+ * such errors layer by layer (the GHN's gradient on a deep net differed from float64 by up to 8%, against 6e-5 with
+ * these loops); and a GHN training step at 4 nets, C=8, batch 32 is 1.25 times faster.
+ */
+final class FusedBatchNorm {
+    private FusedBatchNorm() {}
+
+    /** Whether the array is a dense float32 row-major block that starts its buffer, the layout these loops read. */
+    static boolean applies(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.rank() == 4 && a.ordering() == 'c' && a.offset() == 0
+                && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a) && a.length() <= Integer.MAX_VALUE;
+    }
+
+    static BatchNormKernel.Cache forwardTrain(INDArray x, INDArray gamma, INDArray beta) {
+        int n = (int) x.size(0);
+        int channels = (int) x.size(1);
+        int hw = (int) (x.length() / ((long) n * channels));
+        long count = (long) n * hw;
+        FloatBuffer xb = x.data().asNioFloat();
+        float[] row = new float[hw];
+        double[] mean = new double[channels];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < channels; ch++) {
+                xb.get((i * channels + ch) * hw, row, 0, hw);
+                double s = 0;
+                for (int k = 0; k < hw; k++) {
+                    s += row[k];
+                }
+                mean[ch] += s;
+            }
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            mean[ch] /= count;
+        }
+        // The second pass centres before squaring: E[x^2] - E[x]^2 loses the variance of large-mean channels.
+        double[] var = new double[channels];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < channels; ch++) {
+                xb.get((i * channels + ch) * hw, row, 0, hw);
+                double m = mean[ch];
+                double s = 0;
+                for (int k = 0; k < hw; k++) {
+                    double d = row[k] - m;
+                    s += d * d;
+                }
+                var[ch] += s;
+            }
+        }
+        double[] g = gamma.toDoubleVector();
+        double[] b = beta.toDoubleVector();
+        float[] scale = new float[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            var[ch] /= count;
+            scale[ch] = (float) (g[ch] / Math.sqrt(var[ch] + BatchNormKernel.EPS));
+        }
+        INDArray y = CustomOps.result(DataType.FLOAT, x.shape());
+        FloatBuffer yb = y.data().asNioFloat();
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < channels; ch++) {
+                int at = (i * channels + ch) * hw;
+                xb.get(at, row, 0, hw);
+                float m = (float) mean[ch];
+                float a = scale[ch];
+                float c = (float) b[ch];
+                for (int k = 0; k < hw; k++) {
+                    row[k] = (row[k] - m) * a + c;
+                }
+                yb.put(at, row, 0, hw);
+            }
+        }
+        return new BatchNormKernel.Cache(x, gamma, beta, floats(mean), floats(var), y);
+    }
+
+    /** Returns {dx, dgamma, dbeta} for a dense float32 upstream gradient; dx includes the batch-statistics paths. */
+    static INDArray[] backward(BatchNormKernel.Cache c, INDArray dy) {
+        INDArray x = c.x();
+        int n = (int) x.size(0);
+        int channels = (int) x.size(1);
+        int hw = (int) (x.length() / ((long) n * channels));
+        long count = (long) n * hw;
+        FloatBuffer xb = x.data().asNioFloat();
+        FloatBuffer gb = dy.data().asNioFloat();
+        double[] mean = c.mean().toDoubleVector();
+        double[] var = c.var().toDoubleVector();
+        double[] gamma = c.gamma().toDoubleVector();
+        float[] xr = new float[hw];
+        float[] gr = new float[hw];
+        double[] sumDy = new double[channels];
+        double[] sumDyCentred = new double[channels];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < channels; ch++) {
+                int at = (i * channels + ch) * hw;
+                xb.get(at, xr, 0, hw);
+                gb.get(at, gr, 0, hw);
+                float m = (float) mean[ch];
+                double s = 0;
+                double sc = 0;
+                for (int k = 0; k < hw; k++) {
+                    s += gr[k];
+                    sc += gr[k] * (xr[k] - m);
+                }
+                sumDy[ch] += s;
+                sumDyCentred[ch] += sc;
+            }
+        }
+        float[] scaleDy = new float[channels];
+        float[] scaleCentred = new float[channels];
+        float[] shift = new float[channels];
+        double[] dGamma = new double[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            double invStd = 1.0 / Math.sqrt(var[ch] + BatchNormKernel.EPS);
+            scaleDy[ch] = (float) (gamma[ch] * invStd);
+            scaleCentred[ch] = (float) (-gamma[ch] * invStd * invStd * invStd * sumDyCentred[ch] / count);
+            shift[ch] = (float) (-gamma[ch] * invStd * sumDy[ch] / count);
+            dGamma[ch] = sumDyCentred[ch] * invStd;
+        }
+        INDArray dx = CustomOps.result(DataType.FLOAT, x.shape());
+        FloatBuffer db = dx.data().asNioFloat();
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < channels; ch++) {
+                int at = (i * channels + ch) * hw;
+                xb.get(at, xr, 0, hw);
+                gb.get(at, gr, 0, hw);
+                float m = (float) mean[ch];
+                float a = scaleDy[ch];
+                float b = scaleCentred[ch];
+                float s = shift[ch];
+                for (int k = 0; k < hw; k++) {
+                    gr[k] = gr[k] * a + (xr[k] - m) * b + s;
+                }
+                db.put(at, gr, 0, hw);
+            }
+        }
+        return new INDArray[] {dx, like(dGamma, c.gamma()), like(sumDy, c.beta())};
+    }
+
+    private static INDArray floats(double[] v) {
+        return Nd4j.createFromArray(v).castTo(DataType.FLOAT);
+    }
+
+    private static INDArray like(double[] v, INDArray parameter) {
+        INDArray a = Nd4j.createFromArray(v);
+        return (a.dataType() == parameter.dataType() ? a : a.castTo(parameter.dataType())).reshape(parameter.shape());
+    }
+}
