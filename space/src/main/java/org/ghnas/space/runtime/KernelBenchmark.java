@@ -51,6 +51,10 @@ public final class KernelBenchmark {
         conv("conv 3x3 C=16 32x32 stride 2", 16, 32, ConvGeometry.square(3, 2, 1, 1, 1));
         conv("depthwise 5x5 C=16 32x32", 16, 32, ConvGeometry.square(5, 1, 2, 1, 16));
         conv("depthwise 5x5 C=48 16x16", 48, 16, ConvGeometry.square(5, 1, 2, 1, 48));
+        conv("depthwise 3x3 C=16 32x32 stride 2", 16, 32, ConvGeometry.square(3, 2, 1, 1, 16));
+        conv("depthwise 3x3 C=32 8x8", 32, 8, ConvGeometry.square(3, 1, 1, 1, 32));
+        conv("depthwise 3x3 dil 2 C=32 8x8", 32, 8, ConvGeometry.square(3, 1, 2, 2, 32));
+        conv("depthwise 5x5 dil 2 C=16 32x32 stride 2", 16, 32, ConvGeometry.square(5, 2, 4, 2, 16));
         conv("depthwise 3x3 dil 2 C=16 32x32", 16, 32, ConvGeometry.square(3, 1, 2, 2, 16));
         conv("conv 1x1 C=16 32x32", 16, 32, ConvGeometry.square(1, 1, 0, 1, 1));
         conv("conv 1x1 C=48 16x16", 48, 16, ConvGeometry.square(1, 1, 0, 1, 1));

@@ -83,7 +83,7 @@ class ConvKernelTest {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5})
-    void givenTinyMaps_whenDilatedDepthwise_thenMatchesNaiveConvolution(int size) {
+    void givenTinyMaps_whenDilatedDepthwise_thenMatchesNaiveConvolutionInBothDtypes(int size) {
         SplittableRandom rng = new SplittableRandom(size);
         for (int k : new int[] {3, 5}) {
             for (int stride : new int[] {1, 2}) {
@@ -92,9 +92,42 @@ class ConvKernelTest {
                 INDArray w = Tensors.random(rng, CHANNELS, 1, k, k);
                 INDArray y = ConvKernel.forward(x, w, g);
                 Tensors.assertClose(y, Reference.conv(x, w, g), 1e-12);
-                assertThat(ConvKernel.backward(x, w, y, g)[1].shape()).isEqualTo(w.shape());
+                INDArray[] grads = ConvKernel.backward(x, w, y, g);
+                assertThat(grads[1].shape()).isEqualTo(w.shape());
+                INDArray xf = x.castTo(DataType.FLOAT);
+                INDArray wf = w.castTo(DataType.FLOAT);
+                Tensors.assertClose(ConvKernel.forward(xf, wf, g), y, 1e-5);
+                INDArray[] single = ConvKernel.backward(xf, wf, y.castTo(DataType.FLOAT), g);
+                Tensors.assertClose(single[0], grads[0], 1e-4);
+                Tensors.assertClose(single[1], grads[1], 1e-4);
             }
         }
+    }
+
+    static Stream<ConvGeometry> depthwiseStrideOne() {
+        return Stream.of(ConvGeometry.square(3, 1, 1, 1, CHANNELS), ConvGeometry.square(5, 1, 2, 1, CHANNELS),
+                ConvGeometry.square(7, 1, 3, 1, CHANNELS), ConvGeometry.square(3, 1, 2, 2, CHANNELS),
+                ConvGeometry.square(5, 1, 4, 2, CHANNELS), ConvGeometry.square(3, 1, 0, 1, CHANNELS));
+    }
+
+    @ParameterizedTest
+    @MethodSource("depthwiseStrideOne")
+    void givenMapsOfTrainingSize_whenDepthwiseInFloat_thenForwardAndBackwardMatchFloat64(ConvGeometry g) {
+        // 16x20 maps: the size from which float32 depthwise passes run DepthwiseConv's loops.
+        SplittableRandom rng = new SplittableRandom(9);
+        INDArray x = Tensors.random(rng, 3, CHANNELS, 16, 20);
+        INDArray w = Tensors.random(rng, CHANNELS, 1, g.kh(), g.kw());
+        INDArray y = ConvKernel.forward(x, w, g);
+        INDArray dy = Tensors.random(rng, y.shape());
+        INDArray[] grads = ConvKernel.backward(x, w, dy, g);
+
+        INDArray xf = x.castTo(DataType.FLOAT);
+        INDArray wf = w.castTo(DataType.FLOAT);
+        INDArray[] single = ConvKernel.backward(xf, wf, dy.castTo(DataType.FLOAT), g);
+
+        Tensors.assertClose(ConvKernel.forward(xf, wf, g), y, 1e-5);
+        Tensors.assertClose(single[0], grads[0], 1e-4);
+        Tensors.assertClose(single[1], grads[1], 1e-4);
     }
 
     @Test
