@@ -1,5 +1,6 @@
 package org.ghnas.space.runtime;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -46,6 +47,9 @@ final class AttentionKernel {
     /** Returns d qkv [N, 3*inner, H, W]. Overwrites the cache's attention weights: one backward per forward. */
     static INDArray backward(Cache c, INDArray dy) {
         CustomOps.requireSameShape(dy, c.output().shape(), "dy");
+        if (c.v().dataType() == DataType.FLOAT && dy.dataType() == DataType.FLOAT) {
+            return AttentionBackward.of(c, dy);
+        }
         long batch = c.v().size(0);
         long dimHead = c.v().size(1);
         long tokens = c.v().size(2);

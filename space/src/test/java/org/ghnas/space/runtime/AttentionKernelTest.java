@@ -28,4 +28,19 @@ class AttentionKernelTest {
         Tensors.checkGradients(a -> AttentionKernel.forward(a[0], HEADS).output(), new INDArray[] {qkv}, dy,
                 new INDArray[] {dqkv}, 432);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"8, 24, 11", "2, 18, 5"})
+    void givenFloatQkv_whenBackward_thenMatchesFloat64(int heads, int channels, int side) {
+        // 8 heads of dimension 1 over 11x11 tokens: the msa of a C=8 ViT net; 2 heads of dimension 3.
+        INDArray input = Tensors.random(rng, 3, channels, side, side).muli(2.0);
+        INDArray dy = Tensors.random(rng, 3, channels / 3, side, side);
+        INDArray expected = AttentionKernel.backward(AttentionKernel.forward(input, heads), dy);
+
+        INDArray single = AttentionKernel.backward(AttentionKernel.forward(input.castTo(DataType.FLOAT), heads),
+                dy.castTo(DataType.FLOAT));
+
+        org.assertj.core.api.Assertions.assertThat(single.dataType()).isEqualTo(DataType.FLOAT);
+        Tensors.assertClose(single, expected, 1e-5);
+    }
 }
