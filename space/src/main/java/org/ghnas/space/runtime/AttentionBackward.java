@@ -26,14 +26,14 @@ final class AttentionBackward {
         int heads = c.heads();
         int block = dimHead * tokens;
         float scale = (float) c.scale();
-        FloatBuffer qb = floats(c.scaledQ());
-        FloatBuffer kb = floats(c.k());
-        FloatBuffer vb = floats(c.v());
-        FloatBuffer ab = floats(c.attention());
-        FloatBuffer gb = floats(dy);
+        FloatBuffer qb = HostFloats.read(c.scaledQ());
+        FloatBuffer kb = HostFloats.read(c.k());
+        FloatBuffer vb = HostFloats.read(c.v());
+        FloatBuffer ab = HostFloats.read(c.attention());
+        FloatBuffer gb = HostFloats.read(dy);
         long[] s = c.qkvShape();
         INDArray dqkv = CustomOps.empty(DataType.FLOAT, s);
-        FloatBuffer out = dqkv.data().asNioFloat();
+        FloatBuffer out = HostFloats.forWriting(dqkv);
         // Rows padded with zeros to a multiple of 32 floats: the JIT's vector loops step 32 at a time and leave
         // the rest to a scalar tail (25 of the 121 tokens of a 11x11 map); zero weights keep the padding inert.
         int padded = (tokens + 31) & ~31;
@@ -86,15 +86,8 @@ final class AttentionBackward {
                 out.put(row + 2 * heads * block, dV[d], 0, tokens);
             }
         }
+        HostFloats.written(dqkv);
         return dqkv;
-    }
-
-    private static FloatBuffer floats(INDArray a) {
-        INDArray dense = CustomOps.dense(a);
-        if (dense.offset() != 0 || dense.data().length() != dense.length()) {
-            dense = dense.dup('c');
-        }
-        return dense.data().asNioFloat();
     }
 
     /** y[j] += alpha * x[j]. */

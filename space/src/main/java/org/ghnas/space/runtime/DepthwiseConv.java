@@ -30,9 +30,9 @@ final class DepthwiseConv {
     static INDArray forward(INDArray x, INDArray w, ConvGeometry g, long[] ys) {
         Planes p = new Planes(x, g, ys);
         float[] kernel = w.dup('c').data().asFloat();
-        FloatBuffer xb = p.read(x);
+        FloatBuffer xb = HostFloats.read(x);
         INDArray y = CustomOps.result(DataType.FLOAT, ys);
-        FloatBuffer yb = y.data().asNioFloat();
+        FloatBuffer yb = HostFloats.forWriting(y);
         float[] padded = p.paddedPlane();
         float[] wide = new float[p.oh * p.paddedW];
         float[] window = new float[wide.length];
@@ -53,6 +53,7 @@ final class DepthwiseConv {
                 }
             }
         }
+        HostFloats.written(y);
         return y;
     }
 
@@ -65,10 +66,10 @@ final class DepthwiseConv {
     static INDArray[] backward(INDArray x, INDArray w, INDArray dy, ConvGeometry g) {
         Planes p = new Planes(x, g, dy.shape());
         float[] kernel = w.dup('c').data().asFloat();
-        FloatBuffer xb = p.read(x);
-        FloatBuffer gb = p.read(dy);
+        FloatBuffer xb = HostFloats.read(x);
+        FloatBuffer gb = HostFloats.read(dy);
         INDArray dx = CustomOps.result(DataType.FLOAT, x.shape());
-        FloatBuffer db = dx.data().asNioFloat();
+        FloatBuffer db = HostFloats.forWriting(dx);
         int taps = g.kh() * g.kw();
         int marginY = (g.kh() - 1) * g.dilation();
         int marginX = (g.kw() - 1) * g.dilation();
@@ -118,6 +119,7 @@ final class DepthwiseConv {
                 dw[c * taps + t] = (float) sum;
             }
         }
+        HostFloats.written(dx);
         return new INDArray[] {dx, Nd4j.createFromArray(dw).reshape(w.shape())};
     }
 
@@ -169,14 +171,6 @@ final class DepthwiseConv {
         /** One spare row: a whole-plane tap runs up to (kw - 1) * dilation columns past the last padded row. */
         float[] paddedPlane() {
             return new float[(paddedH + 1) * paddedW];
-        }
-
-        FloatBuffer read(INDArray a) {
-            INDArray dense = CustomOps.dense(a);
-            if (dense.offset() != 0 || dense.data().length() != dense.length()) {
-                dense = dense.dup('c');
-            }
-            return dense.data().asNioFloat();
         }
 
         /** Copies plane {@code index} of {@code src} into the interior of {@code padded}; the border stays 0. */

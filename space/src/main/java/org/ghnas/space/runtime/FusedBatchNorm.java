@@ -3,7 +3,6 @@ package org.ghnas.space.runtime;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -19,8 +18,8 @@ final class FusedBatchNorm {
 
     /** Whether the array is a dense float32 row-major block that starts its buffer, the layout these loops read. */
     static boolean applies(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.rank() == 4 && a.ordering() == 'c' && a.offset() == 0
-                && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a) && a.length() <= Integer.MAX_VALUE;
+        return a.dataType() == DataType.FLOAT && a.rank() == 4 && HostFloats.isPlain(a)
+                && a.length() <= Integer.MAX_VALUE;
     }
 
     static BatchNormKernel.Cache forwardTrain(INDArray x, INDArray gamma, INDArray beta) {
@@ -28,7 +27,7 @@ final class FusedBatchNorm {
         int channels = (int) x.size(1);
         int hw = (int) (x.length() / ((long) n * channels));
         long count = (long) n * hw;
-        FloatBuffer xb = x.data().asNioFloat();
+        FloatBuffer xb = HostFloats.read(x);
         float[] row = new float[hw];
         double[] mean = new double[channels];
         for (int i = 0; i < n; i++) {
@@ -66,7 +65,7 @@ final class FusedBatchNorm {
             scale[ch] = (float) (g[ch] / Math.sqrt(var[ch] + BatchNormKernel.EPS));
         }
         INDArray y = CustomOps.result(DataType.FLOAT, x.shape());
-        FloatBuffer yb = y.data().asNioFloat();
+        FloatBuffer yb = HostFloats.forWriting(y);
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
                 int at = (i * channels + ch) * hw;
@@ -80,6 +79,7 @@ final class FusedBatchNorm {
                 yb.put(at, row, 0, hw);
             }
         }
+        HostFloats.written(y);
         return new BatchNormKernel.Cache(x, gamma, beta, floats(mean), floats(var), y);
     }
 
@@ -90,8 +90,8 @@ final class FusedBatchNorm {
         int channels = (int) x.size(1);
         int hw = (int) (x.length() / ((long) n * channels));
         long count = (long) n * hw;
-        FloatBuffer xb = x.data().asNioFloat();
-        FloatBuffer gb = dy.data().asNioFloat();
+        FloatBuffer xb = HostFloats.read(x);
+        FloatBuffer gb = HostFloats.read(dy);
         double[] mean = c.mean().toDoubleVector();
         double[] var = c.var().toDoubleVector();
         double[] gamma = c.gamma().toDoubleVector();
@@ -127,7 +127,7 @@ final class FusedBatchNorm {
             dGamma[ch] = sumDyCentred[ch] * invStd;
         }
         INDArray dx = CustomOps.result(DataType.FLOAT, x.shape());
-        FloatBuffer db = dx.data().asNioFloat();
+        FloatBuffer db = HostFloats.forWriting(dx);
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
                 int at = (i * channels + ch) * hw;
@@ -143,6 +143,7 @@ final class FusedBatchNorm {
                 db.put(at, gr, 0, hw);
             }
         }
+        HostFloats.written(dx);
         return new INDArray[] {dx, like(dGamma, c.gamma()), like(sumDy, c.beta())};
     }
 
