@@ -33,11 +33,7 @@ final class FusedBatchNorm {
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
                 xb.get((i * channels + ch) * hw, row, 0, hw);
-                double s = 0;
-                for (int k = 0; k < hw; k++) {
-                    s += row[k];
-                }
-                mean[ch] += s;
+                mean[ch] += sum(row, hw);
             }
         }
         for (int ch = 0; ch < channels; ch++) {
@@ -48,13 +44,7 @@ final class FusedBatchNorm {
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
                 xb.get((i * channels + ch) * hw, row, 0, hw);
-                double m = mean[ch];
-                double s = 0;
-                for (int k = 0; k < hw; k++) {
-                    double d = row[k] - m;
-                    s += d * d;
-                }
-                var[ch] += s;
+                var[ch] += squaredDeviations(row, hw, mean[ch]);
             }
         }
         double[] g = gamma.toDoubleVector();
@@ -104,15 +94,8 @@ final class FusedBatchNorm {
                 int at = (i * channels + ch) * hw;
                 xb.get(at, xr, 0, hw);
                 gb.get(at, gr, 0, hw);
-                float m = (float) mean[ch];
-                double s = 0;
-                double sc = 0;
-                for (int k = 0; k < hw; k++) {
-                    s += gr[k];
-                    sc += gr[k] * (xr[k] - m);
-                }
-                sumDy[ch] += s;
-                sumDyCentred[ch] += sc;
+                sumDy[ch] += sum(gr, hw);
+                sumDyCentred[ch] += centredDot(gr, xr, hw, (float) mean[ch]);
             }
         }
         float[] scaleDy = new float[channels];
@@ -145,6 +128,69 @@ final class FusedBatchNorm {
         }
         HostFloats.written(dx);
         return new INDArray[] {dx, like(dGamma, c.gamma()), like(sumDy, c.beta())};
+    }
+
+    // The sums below run four independent double accumulators: one running sum waits on each add's latency, and
+    // these reductions were most of the kernel's time.
+
+    private static double sum(float[] v, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < n; k += 4) {
+            s0 += v[k];
+            s1 += v[k + 1];
+            s2 += v[k + 2];
+            s3 += v[k + 3];
+        }
+        for (; k < n; k++) {
+            s0 += v[k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static double squaredDeviations(float[] v, int n, double mean) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < n; k += 4) {
+            double d0 = v[k] - mean;
+            double d1 = v[k + 1] - mean;
+            double d2 = v[k + 2] - mean;
+            double d3 = v[k + 3] - mean;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; k < n; k++) {
+            double d = v[k] - mean;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** The sum of g[k] * (x[k] - mean). */
+    private static double centredDot(float[] g, float[] x, int n, float mean) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < n; k += 4) {
+            s0 += g[k] * (x[k] - mean);
+            s1 += g[k + 1] * (x[k + 1] - mean);
+            s2 += g[k + 2] * (x[k + 2] - mean);
+            s3 += g[k + 3] * (x[k + 3] - mean);
+        }
+        for (; k < n; k++) {
+            s0 += g[k] * (x[k] - mean);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static INDArray floats(double[] v) {
