@@ -22,17 +22,36 @@ final class FusedBatchNorm {
                 && a.length() <= Integer.MAX_VALUE;
     }
 
+    /** [N, C, H*W] of a map: row (i, ch) of H*W elements starts at {@code row(i, ch)}. */
+    private record Rows(int n, int channels, int hw) {
+        static Rows of(INDArray x) {
+            int n = (int) x.size(0);
+            int channels = (int) x.size(1);
+            return new Rows(n, channels, (int) (x.length() / ((long) n * channels)));
+        }
+
+        /** Elements per channel: the count the batch statistics average over. */
+        long count() {
+            return (long) n * hw;
+        }
+
+        int row(int i, int ch) {
+            return (i * channels + ch) * hw;
+        }
+    }
+
     static BatchNormKernel.Cache forwardTrain(INDArray x, INDArray gamma, INDArray beta) {
-        int n = (int) x.size(0);
-        int channels = (int) x.size(1);
-        int hw = (int) (x.length() / ((long) n * channels));
-        long count = (long) n * hw;
+        Rows rows = Rows.of(x);
+        int n = rows.n();
+        int channels = rows.channels();
+        int hw = rows.hw();
+        long count = rows.count();
         FloatBuffer xb = HostFloats.read(x);
         float[] row = new float[hw];
         double[] mean = new double[channels];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
-                xb.get((i * channels + ch) * hw, row, 0, hw);
+                xb.get(rows.row(i, ch), row, 0, hw);
                 mean[ch] += sum(row, hw);
             }
         }
@@ -43,7 +62,7 @@ final class FusedBatchNorm {
         double[] var = new double[channels];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
-                xb.get((i * channels + ch) * hw, row, 0, hw);
+                xb.get(rows.row(i, ch), row, 0, hw);
                 var[ch] += squaredDeviations(row, hw, mean[ch]);
             }
         }
@@ -58,7 +77,7 @@ final class FusedBatchNorm {
         FloatBuffer yb = HostFloats.forWriting(y);
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
-                int at = (i * channels + ch) * hw;
+                int at = rows.row(i, ch);
                 xb.get(at, row, 0, hw);
                 float m = (float) mean[ch];
                 float a = scale[ch];
@@ -76,10 +95,11 @@ final class FusedBatchNorm {
     /** Returns {dx, dgamma, dbeta} for a dense float32 upstream gradient; dx includes the batch-statistics paths. */
     static INDArray[] backward(BatchNormKernel.Cache c, INDArray dy) {
         INDArray x = c.x();
-        int n = (int) x.size(0);
-        int channels = (int) x.size(1);
-        int hw = (int) (x.length() / ((long) n * channels));
-        long count = (long) n * hw;
+        Rows rows = Rows.of(x);
+        int n = rows.n();
+        int channels = rows.channels();
+        int hw = rows.hw();
+        long count = rows.count();
         FloatBuffer xb = HostFloats.read(x);
         FloatBuffer gb = HostFloats.read(dy);
         double[] mean = c.mean().toDoubleVector();
@@ -91,7 +111,7 @@ final class FusedBatchNorm {
         double[] sumDyCentred = new double[channels];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
-                int at = (i * channels + ch) * hw;
+                int at = rows.row(i, ch);
                 xb.get(at, xr, 0, hw);
                 gb.get(at, gr, 0, hw);
                 sumDy[ch] += sum(gr, hw);
@@ -113,7 +133,7 @@ final class FusedBatchNorm {
         FloatBuffer db = HostFloats.forWriting(dx);
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
-                int at = (i * channels + ch) * hw;
+                int at = rows.row(i, ch);
                 xb.get(at, xr, 0, hw);
                 gb.get(at, gr, 0, hw);
                 float m = (float) mean[ch];
