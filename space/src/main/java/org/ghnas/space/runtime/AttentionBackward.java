@@ -11,9 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * tokens] each) stays in the L1 cache. The batched-GEMM composition it replaces made ten passes over the
  * [N*heads, tokens, tokens] arrays per call; with the GHN's target nets (121 tokens, dimHead 1..4) those passes
  * were most of the attention's cost, and attention the largest op of a training step (see KernelBenchmark).
- *
- * <p>The inner loops read their arrays at the same index on both sides: the JDK 17 JIT vectorises no loop over
- * two arrays read at different offsets, since they might be one array.
+ * Its inner loops are those of {@link FloatLoops}.
  */
 final class AttentionBackward {
     private AttentionBackward() {}
@@ -64,16 +62,16 @@ final class AttentionBackward {
                 Arrays.fill(g, 0f);
                 for (int d = 0; d < dimHead; d++) {
                     float o = dOut[d][i];
-                    axpy(o, v[d], g);
-                    axpy(o, a, dV[d]);
+                    FloatLoops.axpy(o, v[d], g);
+                    FloatLoops.axpy(o, a, dV[d]);
                 }
-                float rowDot = dot(a, g);
+                float rowDot = FloatLoops.dot(a, g);
                 for (int j = 0; j < padded; j++) {
                     g[j] = a[j] * (g[j] - rowDot);
                 }
                 for (int d = 0; d < dimHead; d++) {
-                    dQ[d][i] = scale * dot(g, k[d]);
-                    axpy(q[d][i], g, dK[d]);
+                    dQ[d][i] = scale * FloatLoops.dot(g, k[d]);
+                    FloatLoops.axpy(q[d][i], g, dK[d]);
                 }
             }
             // d qkv viewed as [N, 3, heads, dimHead, tokens]
@@ -88,38 +86,5 @@ final class AttentionBackward {
         }
         HostFloats.written(dqkv);
         return dqkv;
-    }
-
-    /** y[j] += alpha * x[j]. */
-    private static void axpy(float alpha, float[] x, float[] y) {
-        for (int j = 0; j < y.length; j++) {
-            y[j] += alpha * x[j];
-        }
-    }
-
-    /**
-     * The dot product of two arrays whose length is a multiple of 8, in eight partial sums: a single running sum
-     * would wait on the latency of each add.
-     */
-    private static float dot(float[] x, float[] y) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        float s4 = 0;
-        float s5 = 0;
-        float s6 = 0;
-        float s7 = 0;
-        for (int j = 0; j < x.length; j += 8) {
-            s0 += x[j] * y[j];
-            s1 += x[j + 1] * y[j + 1];
-            s2 += x[j + 2] * y[j + 2];
-            s3 += x[j + 3] * y[j + 3];
-            s4 += x[j + 4] * y[j + 4];
-            s5 += x[j + 5] * y[j + 5];
-            s6 += x[j + 6] * y[j + 6];
-            s7 += x[j + 7] * y[j + 7];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 }

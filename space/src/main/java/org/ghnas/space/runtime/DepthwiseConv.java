@@ -8,14 +8,14 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Depthwise 2-D convolution at stride 1 on float32 in plain loops, one zero-padded [H, W] plane at a time, each
- * kernel tap one vector loop over the whole plane: outputs are computed at the padded input's row pitch and the
- * extra columns dropped. Any padding and dilation.
+ * kernel tap one vector loop ({@link FloatLoops}) over the whole plane: outputs are computed at the padded input's
+ * row pitch and the extra columns dropped. Any padding and dilation.
  *
- * <p>Used where it beats libnd4j (KernelBenchmark, N=64, forward+backward ms, libnd4j vs these loops): backward
- * at stride 1 on maps of 16x16 and more (5x5 C=16 32x32: 70 vs 42; 5x5 C=48 16x16: 57 vs 26), and dilated convs
- * at stride 1 both ways (3x3 dil 2 C=16 32x32: 61 vs 20; C=32 8x8: 23 vs 9), which libnd4j runs through the
- * polyphase detour of {@link ConvKernel}. libnd4j (oneDNN) keeps the undilated forward passes, strided convs and
- * small undilated maps (3x3 C=32 8x8: 1.9 vs 7.8; a scalar loop per row at stride 2, 3x3 C=16 32x32: 11 vs 34).
+ * <p>Used where it beats libnd4j (KernelBenchmark, N=64, forward+backward ms, libnd4j vs these loops, figures in
+ * results/ghn/profile/kernels-*.txt): backward at stride 1 on maps of 16x16 and more (5x5 C=16 32x32: 70 vs 42;
+ * 5x5 C=48 16x16: 61 vs 34), and dilated convs at stride 1 both ways (3x3 dil 2 C=16 32x32: 68 vs 23; C=32 8x8:
+ * 11 vs 5), which libnd4j runs through the polyphase detour of {@link ConvKernel}. libnd4j (oneDNN) keeps the
+ * undilated forward passes, strided convs and small undilated maps, where these loops measured slower.
  */
 final class DepthwiseConv {
     private DepthwiseConv() {}
@@ -45,7 +45,7 @@ final class DepthwiseConv {
                 for (int ky = 0; ky < g.kh(); ky++) {
                     for (int kx = 0; kx < g.kw(); kx++) {
                         System.arraycopy(padded, p.tapStart(ky, kx), window, 0, window.length);
-                        axpy(kernel[c * taps + ky * g.kw() + kx], window, wide);
+                        FloatLoops.axpy(kernel[c * taps + ky * g.kw() + kx], window, wide);
                     }
                 }
                 for (int oy = 0; oy < p.oh; oy++) {
@@ -102,9 +102,9 @@ final class DepthwiseConv {
                         int from = (g.ph() - ky * g.dilation() + marginY) * framePitch
                                 + g.pw() - kx * g.dilation() + marginX;
                         System.arraycopy(frame, from, dxWindow, 0, dxWindow.length);
-                        axpy(kernel[c * taps + t], dxWindow, dxWide);
+                        FloatLoops.axpy(kernel[c * taps + t], dxWindow, dxWide);
                         System.arraycopy(padded, p.tapStart(ky, kx), xWindow, 0, xWindow.length);
-                        multiplyAdd(wideUpstream, xWindow, products[t]);
+                        FloatLoops.multiplyAdd(wideUpstream, xWindow, products[t]);
                     }
                 }
                 for (int iy = 0; iy < p.h; iy++) {
@@ -121,23 +121,6 @@ final class DepthwiseConv {
         }
         HostFloats.written(dx);
         return new INDArray[] {dx, Nd4j.createFromArray(dw).reshape(w.shape())};
-    }
-
-    /**
-     * out[j] += a * in[j]. Same index on both sides: C2 (JDK 17) vectorises no loop whose two arrays are read at
-     * different offsets, since they might be one array; the callers copy a tap's window to offset 0 first.
-     */
-    private static void axpy(float a, float[] in, float[] out) {
-        for (int j = 0; j < out.length; j++) {
-            out[j] += a * in[j];
-        }
-    }
-
-    /** acc[j] += u[j] * v[j], same index on both sides as in axpy. */
-    private static void multiplyAdd(float[] u, float[] v, float[] acc) {
-        for (int j = 0; j < acc.length; j++) {
-            acc[j] += u[j] * v[j];
-        }
     }
 
     /** Sizes of one plane, of its zero-padded copy and of the output. */

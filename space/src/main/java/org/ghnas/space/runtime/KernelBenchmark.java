@@ -72,6 +72,12 @@ public final class KernelBenchmark {
         report("avgpool 3x3 s2 p1 C=16 32x32", () -> PoolKernel.avgForward(x16, 3, 2, 1),
                 () -> PoolKernel.avgBackward(x16, PoolKernel.avgForward(x16, 3, 2, 1), 3, 2, 1));
 
+        INDArray qkv8 = random(BATCH, 24, 11, 11);
+        report("attention core C=8 11x11 (8 heads of dim 1)", () -> AttentionKernel.forward(qkv8, 8).output(),
+                () -> {
+                    AttentionKernel.Cache c = AttentionKernel.forward(qkv8, 8);
+                    return AttentionKernel.backward(c, c.output());
+                });
         INDArray qkv = random(BATCH, 96, 11, 11);
         report("attention core C=32 11x11 (8 heads)", () -> AttentionKernel.forward(qkv, 8).output(),
                 () -> {
