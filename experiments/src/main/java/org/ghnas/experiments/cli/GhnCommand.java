@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ghnas ghn}: train the graph hypernetwork, predict parameters with it, embed architectures. */
 @Command(name = "ghn", mixinStandardHelpOptions = true,
         description = "Train GHN-2, predict parameters of architectures, compute graph embeddings, benchmark it.",
-        subcommands = {GhnTrainCommand.class, GhnPredictCommand.class, GhnEmbedCommand.class, GhnBenchCommand.class})
+        subcommands = {GhnTrainCommand.class, GhnPredictCommand.class, GhnEmbedCommand.class, GhnBenchCommand.class,
+                GhnWeightsCommand.class})
 final class GhnCommand implements Runnable {
 
     @CommandLine.Spec

@@ -32,7 +32,7 @@ final class GhnTrainCommand implements Runnable {
             description = "Training settings (keys of GhnTrainingConfig; missing keys take the defaults)")
     Path config;
 
-    @Option(names = "--resume", description = "Continue from OUT/checkpoint.ghn (the config file must match the run's)")
+    @Option(names = "--resume", description = "Continue from OUT/checkpoint.ghn (the config must be the run's; steps, lrMilestones and lrGamma may change)")
     boolean resume;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "ghn-run",
@@ -68,12 +68,12 @@ final class GhnTrainCommand implements Runnable {
         ImageDataset train = splits.train().splitValidation(0.1).train();
         GhnTrainer trainer;
         if (resume) {
-            trainer = GhnTrainer.resume(ckpt, train, threads);
-            if (!trainer.config().withSteps(cfg.steps()).equals(cfg)) {
-                trainer.close();
-                throw new IllegalArgumentException(config + ": differs from the run in " + ckpt
-                        + " (only steps may change on resume)");
+            try {
+                trainer = GhnTrainer.resume(ckpt, train, threads, cfg);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
             }
+            AtomicFiles.writeString(out.resolve("config.yaml"), toYaml(cfg));
         } else {
             if (Files.exists(ckpt)) {
                 throw new IllegalArgumentException(ckpt + ": exists; pass --resume to continue it or choose another --out");

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.PredictedParameters;
 import org.ghnas.ghn.model.GhnConfig;
+import org.ghnas.ghn.train.GhnTrainer;
+import org.ghnas.ghn.train.GhnTrainingConfig;
+import org.ghnas.space.data.ImageDataset;
 import org.ghnas.space.json.ArchitectureJson;
 import org.ghnas.space.sample.DeepNets1MSampler;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,43 @@ class GhnCommandTest {
         Files.writeString(yaml, "steps: 10\n");
         assertThat(run("ghn", "train", "--config", yaml.toString(), "--out", dir.toString(), "--resume")).isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("ghnas: " + dir.resolve("checkpoint.ghn") + ": no such file");
+    }
+
+    @Test
+    void givenTrainingCheckpoint_whenWeights_thenASmallerFileWithTheSameGhn(@TempDir Path dir) {
+        // Given a checkpoint after one step of a tiny run on 16 random images
+        byte[] pixels = new byte[16 * 1024];
+        new java.util.Random(1).nextBytes(pixels);
+        byte[] labels = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            labels[i] = (byte) (i % 10);
+        }
+        ImageDataset images = ImageDataset.of("random", pixels, labels, 1, 32, 32, 10, new double[] {0.5},
+                new double[] {0.3});
+        Path ckpt = dir.resolve("checkpoint.ghn");
+        try (GhnTrainer t = GhnTrainer.start(new GhnTrainingConfig(3, 10, 1, 8, 16, 8, 1e-2, 0, 5, 10, 8, 50), images, 1)) {
+            t.step();
+            t.save(ckpt);
+        }
+
+        // When
+        Path weights = dir.resolve("shipped.ghn");
+        assertThat(run("ghn", "weights", ckpt.toString(), "--out", weights.toString())).isEqualTo(0);
+
+        // Then
+        String checksum = GraphHyperNetwork.load(ckpt).checksum();
+        assertThat(GraphHyperNetwork.load(weights).checksum()).isEqualTo(checksum);
+        assertThat(weights.toFile().length()).isLessThan(ckpt.toFile().length() / 2);
+        assertThat(out.toString().strip()).isEqualTo(weights + " " + checksum);
+    }
+
+    @Test
+    void givenMissingCheckpoint_whenWeights_thenExit2AndNothingWritten(@TempDir Path dir) {
+        Path weights = dir.resolve("shipped.ghn");
+        assertThat(run("ghn", "weights", dir.resolve("none.ghn").toString(), "--out", weights.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("ghnas: " + dir.resolve("none.ghn")).doesNotContain("\n");
+        assertThat(weights).doesNotExist();
     }
 
     @Test

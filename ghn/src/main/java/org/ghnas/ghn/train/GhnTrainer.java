@@ -159,9 +159,26 @@ public final class GhnTrainer implements AutoCloseable {
 
     /** {@link #resume(Path, ImageDataset)} on {@code workers} threads. */
     public static GhnTrainer resume(Path checkpoint, ImageDataset train, int workers) {
+        return resume(checkpoint, train, workers, null);
+    }
+
+    /**
+     * {@link #resume(Path, ImageDataset, int)} under {@code config}, which may change the run's step count and its
+     * learning-rate schedule for the steps still to come (a decay added to a long run, say); everything else must be
+     * the run's. The checkpoints written afterwards record the new config.
+     *
+     * @throws IllegalArgumentException if {@code config} differs from the run's in anything else
+     */
+    public static GhnTrainer resume(Path checkpoint, ImageDataset train, int workers, GhnTrainingConfig config) {
         TensorArchive a = TensorArchive.read(checkpoint, CHECKPOINT_KIND, CHECKPOINT_VERSION);
         ObjectNode meta = a.meta();
-        GhnTrainingConfig config = GhnTrainingConfig.fromJson(meta.path("config"), checkpoint + ": config");
+        GhnTrainingConfig stored = GhnTrainingConfig.fromJson(meta.path("config"), checkpoint + ": config");
+        if (config == null) {
+            config = stored;
+        } else if (!config.continues(stored)) {
+            throw new IllegalArgumentException("the config differs from the run in " + checkpoint
+                    + " (only steps, lrMilestones and lrGamma may change on resume)");
+        }
         JsonNode data = meta.path("dataset");
         if (!data.path("name").asText().equals(train.name()) || data.path("size").asInt() != train.size()) {
             throw new IllegalArgumentException(checkpoint + ": run trained on " + data.path("name").asText() + " ("
@@ -454,7 +471,7 @@ public final class GhnTrainer implements AutoCloseable {
         long t = step + 1 - skipped;
         double bc1 = 1 - Math.pow(BETA1, t);
         double bc2 = 1 - Math.pow(BETA2, t);
-        double lr = config.learningRate();
+        double lr = config.learningRateAt(step);
         double wd = config.weightDecay();
         for (int i = 0; i < ps.size(); i++) {
             Parameter p = ps.get(i);

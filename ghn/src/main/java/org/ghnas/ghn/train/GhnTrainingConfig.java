@@ -33,14 +33,18 @@ import org.ghnas.space.io.StrictYaml;
  * @param checkpointEvery   steps between checkpoints
  * @param hidden            GHN node state width
  * @param virtualEdgeCutoff longest shortest-path distance of a virtual edge (1 = none)
+ * @param lrMilestones      steps (0-based) from which the learning rate is multiplied by {@code lrGamma} once more,
+ *                          strictly increasing (PyTorch's MultiStepLR, as the reference schedules it); empty = constant
+ * @param lrGamma           factor applied at each milestone, in (0, 1]
  * @implNote Immutable value type.
  */
 public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
                                 double learningRate, double weightDecay, double gradClip, int checkpointEvery,
-                                int hidden, int virtualEdgeCutoff) {
+                                int hidden, int virtualEdgeCutoff, List<Integer> lrMilestones, double lrGamma) {
 
     private static final List<String> FIELDS = List.of("seed", "steps", "metaBatch", "channels", "fcDim",
-            "batchSize", "learningRate", "weightDecay", "gradClip", "checkpointEvery", "hidden", "virtualEdgeCutoff");
+            "batchSize", "learningRate", "weightDecay", "gradClip", "checkpointEvery", "hidden", "virtualEdgeCutoff",
+            "lrMilestones", "lrGamma");
 
     /** Compact constructor that validates every field. */
     public GhnTrainingConfig {
@@ -65,6 +69,43 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
             throw new IllegalArgumentException("hidden must be a positive multiple of 4, but was " + hidden + ".");
         }
         positive("virtualEdgeCutoff", virtualEdgeCutoff);
+        lrMilestones = List.copyOf(lrMilestones);
+        for (int i = 0; i < lrMilestones.size(); i++) {
+            if (lrMilestones.get(i) < 1 || i > 0 && lrMilestones.get(i) <= lrMilestones.get(i - 1)) {
+                throw new IllegalArgumentException("lrMilestones must be strictly increasing steps >= 1, but was "
+                        + lrMilestones + ".");
+            }
+        }
+        if (!(lrGamma > 0 && lrGamma <= 1)) {
+            throw new IllegalArgumentException("lrGamma must be in (0, 1], but was " + lrGamma + ".");
+        }
+    }
+
+    /** A config with a constant learning rate (no milestones). */
+    public GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
+                             double learningRate, double weightDecay, double gradClip, int checkpointEvery,
+                             int hidden, int virtualEdgeCutoff) {
+        this(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay, gradClip, checkpointEvery,
+                hidden, virtualEdgeCutoff, List.of(), 0.1);
+    }
+
+    /** The Adam step size of 0-based step {@code step}: {@code learningRate} times lrGamma per milestone reached. */
+    public double learningRateAt(long step) {
+        double lr = learningRate;
+        for (int m : lrMilestones) {
+            if (step >= m) {
+                lr *= lrGamma;
+            }
+        }
+        return lr;
+    }
+
+    /**
+     * Whether a run with this config can continue one trained with {@code other}: the same in everything but the
+     * step count and the learning-rate schedule, which may be extended or changed for the steps still to come.
+     */
+    public boolean continues(GhnTrainingConfig other) {
+        return withSchedule(other).withSteps(other.steps).equals(other);
     }
 
     private static void positive(String field, long value) {
@@ -73,9 +114,12 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
         }
     }
 
-    /** The defaults (see the class comment): seed 1, 100k steps, m=4, C=8, fc 64, batch 32, Adam 1e-3/1e-5, clip 5. */
+    /**
+     * The defaults (see the class comment): seed 1, 100k steps, m=4, C=8, fc 64, batch 32, Adam 1e-3/1e-5, clip 5,
+     * constant learning rate.
+     */
     public static GhnTrainingConfig defaults() {
-        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50);
+        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50, List.of(), 0.1);
     }
 
     /** The GHN this run trains: GHN-2 with this run's hidden width and virtual-edge cutoff, 10 classes. */
@@ -86,7 +130,13 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
     /** A copy with another step count. */
     public GhnTrainingConfig withSteps(int n) {
         return new GhnTrainingConfig(seed, n, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
-                gradClip, checkpointEvery, hidden, virtualEdgeCutoff);
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma);
+    }
+
+    /** A copy with the learning-rate schedule of {@code other}. */
+    public GhnTrainingConfig withSchedule(GhnTrainingConfig other) {
+        return new GhnTrainingConfig(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, other.lrMilestones, other.lrGamma);
     }
 
     /** The config as a JSON object with one key per field. */
@@ -96,6 +146,8 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                 .put("fcDim", fcDim).put("batchSize", batchSize).put("learningRate", learningRate)
                 .put("weightDecay", weightDecay).put("gradClip", gradClip).put("checkpointEvery", checkpointEvery)
                 .put("hidden", hidden).put("virtualEdgeCutoff", virtualEdgeCutoff);
+        lrMilestones.forEach(o.putArray("lrMilestones")::add);
+        o.put("lrGamma", lrGamma);
         return o;
     }
 
@@ -120,7 +172,8 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                     y.doubleOf("gradClip", d.gradClip),
                     y.intOf("checkpointEvery", d.checkpointEvery),
                     y.intOf("hidden", d.hidden),
-                    y.intOf("virtualEdgeCutoff", d.virtualEdgeCutoff));
+                    y.intOf("virtualEdgeCutoff", d.virtualEdgeCutoff),
+                    milestones(y), y.doubleOf("lrGamma", d.lrGamma));
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) {
                 throw e;
@@ -129,5 +182,23 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
             String m = e.getMessage();
             throw y.invalid(m.substring(0, m.indexOf(' ')), m);
         }
+    }
+
+    private static List<Integer> milestones(StrictYaml y) {
+        JsonNode v = y.child("lrMilestones");
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw y.invalid("lrMilestones", "must be a list of steps like [8000, 12000], but was " + v + ".");
+        }
+        List<Integer> steps = new java.util.ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isIntegralNumber() || !e.canConvertToInt()) {
+                throw y.invalid("lrMilestones", "must be a list of integer steps, but held " + e + ".");
+            }
+            steps.add(e.asInt());
+        }
+        return steps;
     }
 }

@@ -95,6 +95,51 @@ class GhnTrainerTest {
     }
 
     @Test
+    void givenADecayAddedOnResume_thenTheRunEqualsOneScheduledSoFromTheStart(@TempDir Path dir) {
+        // Given a run scheduled from the start to divide its rate by 10 from step 2
+        ImageDataset data = images();
+        GhnTrainingConfig decayed = TINY.withSchedule(new GhnTrainingConfig(3, 100, 2, 8, 16, 8, 1e-2, 1e-5, 5.0, 10,
+                8, 50, List.of(2), 0.1));
+        GhnTrainer scheduled = GhnTrainer.start(decayed, data);
+        for (int i = 0; i < 4; i++) {
+            scheduled.step();
+        }
+
+        // When a constant-rate run is checkpointed at step 2 and resumed with the decay
+        GhnTrainer first = GhnTrainer.start(TINY, data);
+        first.step();
+        first.step();
+        Path ckpt = dir.resolve("run.ckpt");
+        first.save(ckpt);
+        GhnTrainer resumed = GhnTrainer.resume(ckpt, data, 1, decayed);
+        resumed.step();
+        resumed.step();
+
+        // Then
+        List<float[]> a = weights(scheduled);
+        List<float[]> b = weights(resumed);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i)).containsExactly(a.get(i));
+        }
+        assertThat(resumed.config().lrMilestones()).containsExactly(2);
+    }
+
+    @Test
+    void givenAnotherWidth_whenResumed_thenRefusedNamingTheCheckpoint(@TempDir Path dir) {
+        ImageDataset data = images();
+        GhnTrainer first = GhnTrainer.start(TINY, data);
+        first.step();
+        Path ckpt = dir.resolve("run.ckpt");
+        first.save(ckpt);
+        GhnTrainingConfig wider = new GhnTrainingConfig(3, 100, 2, 16, 16, 8, 1e-2, 1e-5, 5.0, 10, 8, 50);
+
+        assertThatThrownBy(() -> GhnTrainer.resume(ckpt, data, 1, wider))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ckpt.toString())
+                .hasMessageContaining("only steps, lrMilestones and lrGamma may change");
+    }
+
+    @Test
     void givenOneOrThreeWorkers_whenTrained_thenWeightsAreIdenticalBitForBit() {
         // Given: 3 nets per step, so that with 3 workers their image passes overlap and finish in any order
         GhnTrainingConfig config = new GhnTrainingConfig(5, 100, 3, 8, 16, 8, 1e-2, 1e-5, 5.0, 10, 8, 50);
