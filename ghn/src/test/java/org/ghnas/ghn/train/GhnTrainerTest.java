@@ -40,6 +40,22 @@ class GhnTrainerTest {
         return ImageDataset.of("synthetic", pixels, labels, 1, 32, 32, 10, new double[] {0.45}, new double[] {0.3});
     }
 
+    /** A run of {@code config} trained {@code steps} steps from the start. */
+    private static GhnTrainer trained(GhnTrainingConfig config, ImageDataset data, int steps) {
+        GhnTrainer t = GhnTrainer.start(config, data);
+        for (int i = 0; i < steps; i++) {
+            t.step();
+        }
+        return t;
+    }
+
+    /** The checkpoint of a {@link #trained} run, saved in {@code dir}. */
+    private static Path checkpoint(GhnTrainingConfig config, ImageDataset data, int steps, Path dir) {
+        Path ckpt = dir.resolve("run.ckpt");
+        trained(config, data, steps).save(ckpt);
+        return ckpt;
+    }
+
     private static List<float[]> weights(GhnTrainer t) {
         return t.ghn().parameters().stream().map(p -> p.value().dup('c').data().asFloat()).toList();
     }
@@ -68,18 +84,10 @@ class GhnTrainerTest {
     void givenCheckpointAfterKSteps_whenResumed_thenWeightsEqualAnUninterruptedRunBitForBit(@TempDir Path dir) {
         // Given N = 4 steps straight
         ImageDataset data = images();
-        GhnTrainer straight = GhnTrainer.start(TINY, data);
-        for (int i = 0; i < 4; i++) {
-            straight.step();
-        }
+        GhnTrainer straight = trained(TINY, data, 4);
 
         // When k = 2 steps, checkpoint, reload, 2 more
-        GhnTrainer first = GhnTrainer.start(TINY, data);
-        first.step();
-        first.step();
-        Path ckpt = dir.resolve("run.ckpt");
-        first.save(ckpt);
-        GhnTrainer resumed = GhnTrainer.resume(ckpt, data);
+        GhnTrainer resumed = GhnTrainer.resume(checkpoint(TINY, data, 2, dir), data);
         assertThat(resumed.completedSteps()).isEqualTo(2);
         resumed.step();
         resumed.step();
@@ -100,18 +108,10 @@ class GhnTrainerTest {
         ImageDataset data = images();
         GhnTrainingConfig decayed = TINY.withSchedule(new GhnTrainingConfig(3, 100, 2, 8, 16, 8, 1e-2, 1e-5, 5.0, 10,
                 8, 50, List.of(2), 0.1));
-        GhnTrainer scheduled = GhnTrainer.start(decayed, data);
-        for (int i = 0; i < 4; i++) {
-            scheduled.step();
-        }
+        GhnTrainer scheduled = trained(decayed, data, 4);
 
         // When a constant-rate run is checkpointed at step 2 and resumed with the decay
-        GhnTrainer first = GhnTrainer.start(TINY, data);
-        first.step();
-        first.step();
-        Path ckpt = dir.resolve("run.ckpt");
-        first.save(ckpt);
-        GhnTrainer resumed = GhnTrainer.resume(ckpt, data, 1, decayed);
+        GhnTrainer resumed = GhnTrainer.resume(checkpoint(TINY, data, 2, dir), data, 1, decayed);
         resumed.step();
         resumed.step();
 
@@ -127,10 +127,7 @@ class GhnTrainerTest {
     @Test
     void givenAnotherWidth_whenResumed_thenRefusedNamingTheCheckpoint(@TempDir Path dir) {
         ImageDataset data = images();
-        GhnTrainer first = GhnTrainer.start(TINY, data);
-        first.step();
-        Path ckpt = dir.resolve("run.ckpt");
-        first.save(ckpt);
+        Path ckpt = checkpoint(TINY, data, 1, dir);
         GhnTrainingConfig wider = new GhnTrainingConfig(3, 100, 2, 16, 16, 8, 1e-2, 1e-5, 5.0, 10, 8, 50);
 
         assertThatThrownBy(() -> GhnTrainer.resume(ckpt, data, 1, wider))
@@ -168,9 +165,7 @@ class GhnTrainerTest {
     void givenCorruptedOrMissingCheckpoint_whenResumed_thenOneLineErrorNamesTheFile(@TempDir Path dir)
             throws IOException {
         ImageDataset data = images();
-        GhnTrainer t = GhnTrainer.start(TINY, data);
-        Path ckpt = dir.resolve("run.ckpt");
-        t.save(ckpt);
+        Path ckpt = checkpoint(TINY, data, 0, dir);
         byte[] bytes = Files.readAllBytes(ckpt);
         bytes[bytes.length / 2] ^= 1;
         Path bad = dir.resolve("bad.ckpt");
