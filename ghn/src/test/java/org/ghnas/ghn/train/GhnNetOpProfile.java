@@ -1,10 +1,8 @@
 package org.ghnas.ghn.train;
 
-import java.util.List;
 import java.util.SplittableRandom;
 import org.ghnas.ghn.model.Ghn2;
 import org.ghnas.space.NetworkSpec;
-import org.ghnas.space.data.FashionMnist;
 import org.ghnas.space.data.ImageBatch;
 import org.ghnas.space.plan.InputShape;
 import org.ghnas.space.plan.NetworkPlan;
@@ -12,7 +10,6 @@ import org.ghnas.space.runtime.ImageTensors;
 import org.ghnas.space.runtime.OpProfile;
 import org.ghnas.space.runtime.RunnableNetwork;
 import org.ghnas.space.runtime.Workspaces;
-import org.ghnas.space.sample.DeepNets1MSampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,20 +24,15 @@ public final class GhnNetOpProfile {
     }
 
     public static void main(String[] args) {
-        int steps = Integer.parseInt(args[0]);
-        int m = Integer.parseInt(args[1]);
-        int c = Integer.parseInt(args[2]);
-        int batchSize = Integer.parseInt(args[3]);
-        ImageBatch batch = FashionMnist.load(FashionMnist.DEFAULT_DIR).train().batch(0, batchSize);
-        Ghn2 ghn = new Ghn2(GhnTrainingConfig.defaults().ghnConfig(), 1);
+        TrainingDraws draws = TrainingDraws.of(args);
+        ImageBatch batch = draws.batch();
+        Ghn2 ghn = draws.ghn();
         OpProfile profile = new OpProfile();
         double forward = 0;
         double backward = 0;
         int nets = 0;
-        for (int t = 0; t < steps; t++) {
-            List<NetworkSpec> specs = DeepNets1MSampler.builder(GhnTrainer.trainingSamplerSeed(1, t)).channels(c)
-                    .fcDim(64).build().sample(m);
-            for (NetworkSpec spec : specs) {
+        for (int t = 0; t < draws.steps(); t++) {
+            for (NetworkSpec spec : draws.nets(t)) {
                 NetworkPlan plan = NetworkPlan.of(spec, InputShape.FASHION_MNIST);
                 double[] s = null;
                 for (int rep = 0; rep < 2; rep++) {
@@ -63,8 +55,8 @@ public final class GhnNetOpProfile {
                 nets++;
             }
         }
-        System.out.printf("%d nets of C=%d, batch %d: forward %.2f s, backward %.2f s%n", nets, c, batchSize, forward,
-                backward);
+        System.out.printf("%d nets of C=%d, batch %d: forward %.2f s, backward %.2f s%n", nets, draws.channels(),
+                draws.batchSize(), forward, backward);
         System.out.print(profile.table());
     }
 }

@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.ghnas.ghn.model.Ghn2;
 import org.ghnas.space.NetworkSpec;
-import org.ghnas.space.data.FashionMnist;
 import org.ghnas.space.data.ImageBatch;
 import org.ghnas.space.plan.InputShape;
 import org.ghnas.space.plan.NetworkPlan;
@@ -27,16 +26,12 @@ public final class GradientPrecision {
     }
 
     public static void main(String[] args) {
-        int steps = Integer.parseInt(args[0]);
-        int m = Integer.parseInt(args[1]);
-        int c = Integer.parseInt(args[2]);
-        int batchSize = Integer.parseInt(args[3]);
-        ImageBatch batch = FashionMnist.load(FashionMnist.DEFAULT_DIR).train().batch(0, batchSize);
-        Ghn2 ghn = new Ghn2(GhnTrainingConfig.defaults().ghnConfig(), 1);
+        TrainingDraws draws = TrainingDraws.of(args);
+        ImageBatch batch = draws.batch();
+        Ghn2 ghn = draws.ghn();
         double worst = 0;
-        for (int t = 0; t < steps; t++) {
-            for (NetworkSpec spec : org.ghnas.space.sample.DeepNets1MSampler.builder(
-                    GhnTrainer.trainingSamplerSeed(1, t)).channels(c).fcDim(64).build().sample(m)) {
+        for (int t = 0; t < draws.steps(); t++) {
+            for (NetworkSpec spec : draws.nets(t)) {
                 NetworkPlan plan = NetworkPlan.of(spec, InputShape.FASHION_MNIST);
                 NetworkParameters single = ghn.forward(plan).parameters();
                 INDArray[] wide = new INDArray[single.size()];
