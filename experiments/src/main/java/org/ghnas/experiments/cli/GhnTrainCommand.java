@@ -1,6 +1,5 @@
 package org.ghnas.experiments.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ final class GhnTrainCommand implements Runnable {
             description = "Training settings (keys of GhnTrainingConfig; missing keys take the defaults)")
     Path config;
 
-    @Option(names = "--resume", description = "Continue from OUT/checkpoint.ghn (the config must be the run's; steps, lrMilestones and lrGamma may change)")
+    @Option(names = "--resume", description = "Continue from OUT/checkpoint.ghn (the config must be the run's; steps, lrMilestones, lrGamma and sampleWidthsFrom may change)")
     boolean resume;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "ghn-run",
@@ -74,6 +73,7 @@ final class GhnTrainCommand implements Runnable {
                 throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
             }
             AtomicFiles.writeString(out.resolve("config.yaml"), toYaml(cfg));
+            new TrainingProgressCsv(out.resolve("progress.csv")).truncateAfter(trainer.completedSteps());
         } else {
             if (Files.exists(ckpt)) {
                 throw new IllegalArgumentException(ckpt + ": exists; pass --resume to continue it or choose another --out");
@@ -97,6 +97,7 @@ final class GhnTrainCommand implements Runnable {
         double windowLoss = 0;
         double windowAcc = 0;
         int window = 0;
+        TrainingProgressCsv progress = new TrainingProgressCsv(out.resolve("progress.csv"));
         while (trainer.completedSteps() < cfg.steps()) {
             GhnTrainer.StepResult r = trainer.step();
             if (!r.skipped()) {
@@ -122,8 +123,8 @@ final class GhnTrainCommand implements Runnable {
                         trainer.skippedSteps(), duration(eta));
                 err.println(line);
                 err.flush();
-                appendCsv(out.resolve("progress.csv"), done, secs, windowLoss / Math.max(1, window),
-                        windowAcc / Math.max(1, window), trainer);
+                progress.append(done, secs, windowLoss / Math.max(1, window), windowAcc / Math.max(1, window),
+                        trainer);
                 windowLoss = 0;
                 windowAcc = 0;
                 window = 0;
@@ -139,18 +140,6 @@ final class GhnTrainCommand implements Runnable {
         StringBuilder sb = new StringBuilder();
         cfg.toJson().fields().forEachRemaining(e -> sb.append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
         return sb.toString();
-    }
-
-    private static void appendCsv(Path file, long step, double secs, double loss, double acc, GhnTrainer t) {
-        try {
-            if (!Files.exists(file)) {
-                Files.writeString(file, "step,session_seconds,loss,accuracy,running_loss,running_accuracy,skipped\n");
-            }
-            Files.writeString(file, String.format("%d,%.1f,%.5f,%.5f,%.5f,%.5f,%d%n", step, secs, loss, acc,
-                    t.runningLoss(), t.runningAccuracy(), t.skippedSteps()), java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(file + ": cannot be appended (" + e.getMessage() + ")", e);
-        }
     }
 
     static String duration(double seconds) {

@@ -163,9 +163,10 @@ public final class GhnTrainer implements AutoCloseable {
     }
 
     /**
-     * {@link #resume(Path, ImageDataset, int)} under {@code config}, which may change the run's step count and its
-     * learning-rate schedule for the steps still to come (a decay added to a long run, say); everything else must be
-     * the run's. The checkpoints written afterwards record the new config.
+     * {@link #resume(Path, ImageDataset, int)} under {@code config}, which may change the run's step count, its
+     * learning-rate schedule and the step from which it draws widths, for the steps still to come (a decay added
+     * to a long run, say); everything else must be the run's. The checkpoints written afterwards record the new
+     * config.
      *
      * @throws IllegalArgumentException if {@code config} differs from the run's in anything else
      */
@@ -177,7 +178,7 @@ public final class GhnTrainer implements AutoCloseable {
             config = stored;
         } else if (!config.continues(stored)) {
             throw new IllegalArgumentException("the config differs from the run in " + checkpoint
-                    + " (only steps, lrMilestones and lrGamma may change on resume)");
+                    + " (only steps, lrMilestones, lrGamma and sampleWidthsFrom may change on resume)");
         }
         JsonNode data = meta.path("dataset");
         if (!data.path("name").asText().equals(train.name()) || data.path("size").asInt() != train.size()) {
@@ -240,6 +241,12 @@ public final class GhnTrainer implements AutoCloseable {
         ghn.zeroGrad();
         List<NetworkSpec> specs = DeepNets1MSampler.builder(trainingSamplerSeed(config.seed(), t))
                 .channels(config.channels()).fcDim(config.fcDim()).build().sample(config.metaBatch());
+        if (config.samplesWidthsAt(t)) {
+            // a stream of its own, so that a run with drawn widths trains on the same genotypes as one without
+            RandomGenerator rng = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), 0x77696474L), t));
+            WidthSampler widths = new WidthSampler(config.channels(), config.fcDim());
+            specs = specs.stream().map(s -> widths.widen(s, rng)).toList();
+        }
         ImageBatch batch = batch(t);
         NetOutcome[] outcomes = runNets(t, specs, batch);
         double lossSum = 0;

@@ -36,15 +36,20 @@ import org.ghnas.space.io.StrictYaml;
  * @param lrMilestones      steps (0-based) from which the learning rate is multiplied by {@code lrGamma} once more,
  *                          strictly increasing (PyTorch's MultiStepLR, as the reference schedules it); empty = constant
  * @param lrGamma           factor applied at each milestone, in (0, 1]
+ * @param sampleWidthsFrom  0-based step from which each training net's C and fc_dim are drawn as the reference draws
+ *                          them, scaled to {@code channels} and {@code fcDim} (up to 4x; {@link WidthSampler}); -1:
+ *                          never, every net at {@code channels} and {@code fcDim}. Like the learning-rate schedule it
+ *                          may change on resume, so a long run at the base width can branch into mixed widths
  * @implNote Immutable value type.
  */
 public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
                                 double learningRate, double weightDecay, double gradClip, int checkpointEvery,
-                                int hidden, int virtualEdgeCutoff, List<Integer> lrMilestones, double lrGamma) {
+                                int hidden, int virtualEdgeCutoff, List<Integer> lrMilestones, double lrGamma,
+                                int sampleWidthsFrom) {
 
     private static final List<String> FIELDS = List.of("seed", "steps", "metaBatch", "channels", "fcDim",
             "batchSize", "learningRate", "weightDecay", "gradClip", "checkpointEvery", "hidden", "virtualEdgeCutoff",
-            "lrMilestones", "lrGamma");
+            "lrMilestones", "lrGamma", "sampleWidthsFrom");
 
     /** Compact constructor that validates every field. */
     public GhnTrainingConfig {
@@ -79,6 +84,10 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
         if (!(lrGamma > 0 && lrGamma <= 1)) {
             throw new IllegalArgumentException("lrGamma must be in (0, 1], but was " + lrGamma + ".");
         }
+        if (sampleWidthsFrom < -1) {
+            throw new IllegalArgumentException("sampleWidthsFrom must be a step >= 0 (or -1 for never), but was "
+                    + sampleWidthsFrom + ".");
+        }
     }
 
     /** A config with a constant learning rate (no milestones). */
@@ -86,7 +95,7 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                              double learningRate, double weightDecay, double gradClip, int checkpointEvery,
                              int hidden, int virtualEdgeCutoff) {
         this(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay, gradClip, checkpointEvery,
-                hidden, virtualEdgeCutoff, List.of(), 0.1);
+                hidden, virtualEdgeCutoff, List.of(), 0.1, -1);
     }
 
     /** The Adam step size of 0-based step {@code step}: {@code learningRate} times lrGamma per milestone reached. */
@@ -100,9 +109,15 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
         return lr;
     }
 
+    /** Whether the nets of 0-based step {@code step} get drawn widths ({@link #sampleWidthsFrom}). */
+    public boolean samplesWidthsAt(long step) {
+        return sampleWidthsFrom >= 0 && step >= sampleWidthsFrom;
+    }
+
     /**
      * Whether a run with this config can continue one trained with {@code other}: the same in everything but the
-     * step count and the learning-rate schedule, which may be extended or changed for the steps still to come.
+     * step count, the learning-rate schedule and the step from which widths are sampled, which may be extended or
+     * changed for the steps still to come.
      */
     public boolean continues(GhnTrainingConfig other) {
         return withSchedule(other).withSteps(other.steps).equals(other);
@@ -119,7 +134,7 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
      * constant learning rate.
      */
     public static GhnTrainingConfig defaults() {
-        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50, List.of(), 0.1);
+        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50, List.of(), 0.1, -1);
     }
 
     /** The GHN this run trains: GHN-2 with this run's hidden width and virtual-edge cutoff, 10 classes. */
@@ -130,13 +145,20 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
     /** A copy with another step count. */
     public GhnTrainingConfig withSteps(int n) {
         return new GhnTrainingConfig(seed, n, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
-                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma);
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, sampleWidthsFrom);
     }
 
-    /** A copy with the learning-rate schedule of {@code other}. */
+    /** A copy with the learning-rate schedule and the width-sampling start of {@code other}. */
     public GhnTrainingConfig withSchedule(GhnTrainingConfig other) {
         return new GhnTrainingConfig(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
-                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, other.lrMilestones, other.lrGamma);
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, other.lrMilestones, other.lrGamma,
+                other.sampleWidthsFrom);
+    }
+
+    /** A copy whose nets get drawn widths from 0-based step {@code step} on (-1: never). */
+    public GhnTrainingConfig withSampleWidthsFrom(int step) {
+        return new GhnTrainingConfig(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, step);
     }
 
     /** The config as a JSON object with one key per field. */
@@ -148,6 +170,9 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                 .put("hidden", hidden).put("virtualEdgeCutoff", virtualEdgeCutoff);
         lrMilestones.forEach(o.putArray("lrMilestones")::add);
         o.put("lrGamma", lrGamma);
+        if (sampleWidthsFrom >= 0) {
+            o.put("sampleWidthsFrom", sampleWidthsFrom);
+        }
         return o;
     }
 
@@ -173,7 +198,8 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                     y.intOf("checkpointEvery", d.checkpointEvery),
                     y.intOf("hidden", d.hidden),
                     y.intOf("virtualEdgeCutoff", d.virtualEdgeCutoff),
-                    milestones(y), y.doubleOf("lrGamma", d.lrGamma));
+                    milestones(y), y.doubleOf("lrGamma", d.lrGamma),
+                    y.intOf("sampleWidthsFrom", d.sampleWidthsFrom));
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) {
                 throw e;

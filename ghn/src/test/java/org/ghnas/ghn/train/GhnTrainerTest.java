@@ -103,11 +103,34 @@ class GhnTrainerTest {
     }
 
     @Test
+    void givenWidthSamplingAddedOnResume_thenTheRunEqualsOneScheduledSoFromTheStart(@TempDir Path dir) {
+        // Given a run that draws its nets' widths from step 2 on
+        ImageDataset data = images();
+        GhnTrainingConfig mixed = TINY.withSampleWidthsFrom(2);
+        GhnTrainer scheduled = trained(mixed, data, 4);
+
+        // When a run at the base width is checkpointed at step 2 and resumed with width sampling
+        GhnTrainer resumed = GhnTrainer.resume(checkpoint(TINY, data, 2, dir), data, 1, mixed);
+        resumed.step();
+        resumed.step();
+
+        // Then
+        List<float[]> a = weights(scheduled);
+        List<float[]> b = weights(resumed);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i)).containsExactly(a.get(i));
+        }
+        assertThat(resumed.lossHistory()).containsExactly(scheduled.lossHistory());
+        assertThat(resumed.config().sampleWidthsFrom()).isEqualTo(2);
+        assertThat(weights(trained(TINY, data, 4)).get(0)).isNotEqualTo(a.get(0));
+    }
+
+    @Test
     void givenADecayAddedOnResume_thenTheRunEqualsOneScheduledSoFromTheStart(@TempDir Path dir) {
         // Given a run scheduled from the start to divide its rate by 10 from step 2
         ImageDataset data = images();
         GhnTrainingConfig decayed = TINY.withSchedule(new GhnTrainingConfig(3, 100, 2, 8, 16, 8, 1e-2, 1e-5, 5.0, 10,
-                8, 50, List.of(2), 0.1));
+                8, 50, List.of(2), 0.1, -1));
         GhnTrainer scheduled = trained(decayed, data, 4);
 
         // When a constant-rate run is checkpointed at step 2 and resumed with the decay
@@ -133,7 +156,7 @@ class GhnTrainerTest {
         assertThatThrownBy(() -> GhnTrainer.resume(ckpt, data, 1, wider))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(ckpt.toString())
-                .hasMessageContaining("only steps, lrMilestones and lrGamma may change");
+                .hasMessageContaining("only steps, lrMilestones, lrGamma and sampleWidthsFrom may change");
     }
 
     @Test

@@ -62,5 +62,19 @@ class GhnTrainingConfigTest {
         assertThat(yaml("channels: 16\n").continues(run)).isFalse();
         assertThat(yaml("learningRate: 0.01\n").continues(run)).isFalse();
         assertThat(run.withSteps(5).continues(run)).isTrue();
+        assertThat(yaml("sampleWidthsFrom: 14000\n").continues(run)).isTrue();
+    }
+
+    @Test
+    void givenSampleWidthsFrom_thenNetsFromThatStepOnGetDrawnWidths() {
+        GhnTrainingConfig c = yaml("sampleWidthsFrom: 100\n");
+
+        assertThat(c.samplesWidthsAt(99)).isFalse();
+        assertThat(c.samplesWidthsAt(100)).isTrue();
+        assertThat(GhnTrainingConfig.defaults().samplesWidthsAt(1_000_000)).isFalse();
+        assertThat(GhnTrainingConfig.fromJson(c.toJson(), "json")).isEqualTo(c);
+        assertThatThrownBy(() -> yaml("sampleWidthsFrom: -5\n"))
+                .hasMessage("run.yaml: sampleWidthsFrom: sampleWidthsFrom must be a step >= 0 (or -1 for never), but"
+                        + " was -5.");
     }
 }
