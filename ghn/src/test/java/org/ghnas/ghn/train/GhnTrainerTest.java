@@ -104,47 +104,41 @@ class GhnTrainerTest {
 
     @Test
     void givenWidthSamplingAddedOnResume_thenTheRunEqualsOneScheduledSoFromTheStart(@TempDir Path dir) {
-        // Given a run that draws its nets' widths from step 2 on
-        ImageDataset data = images();
+        // Given a run that draws its nets' widths from step 2 on, and one at the base width checkpointed at step 2
         GhnTrainingConfig mixed = TINY.withSampleWidthsFrom(2);
-        GhnTrainer scheduled = trained(mixed, data, 4);
 
-        // When a run at the base width is checkpointed at step 2 and resumed with width sampling
-        GhnTrainer resumed = GhnTrainer.resume(checkpoint(TINY, data, 2, dir), data, 1, mixed);
+        // When the latter is resumed with width sampling, then it trains as the former did
+        GhnTrainer resumed = assertResumedWithEqualsScheduled(mixed, dir);
+        assertThat(resumed.config().sampleWidthsFrom()).isEqualTo(2);
+        assertThat(weights(trained(TINY, images(), 4)).get(0)).isNotEqualTo(weights(resumed).get(0));
+    }
+
+    @Test
+    void givenADecayAddedOnResume_thenTheRunEqualsOneScheduledSoFromTheStart(@TempDir Path dir) {
+        // Given a run scheduled from the start to divide its rate by 10 from step 2, and a constant-rate one
+        // checkpointed at step 2
+        GhnTrainingConfig decayed = TINY.withSchedule(new GhnTrainingConfig(3, 100, 2, 8, 16, 8, 1e-2, 1e-5, 5.0, 10,
+                8, 50, List.of(2), 0.1, -1));
+
+        // When the latter is resumed with the decay, then it trains as the former did
+        GhnTrainer resumed = assertResumedWithEqualsScheduled(decayed, dir);
+        assertThat(resumed.config().lrMilestones()).containsExactly(2);
+    }
+
+    /** Resumes TINY's step-2 checkpoint under {@code changed} for two steps; asserts it equals 4 steps of it. */
+    private static GhnTrainer assertResumedWithEqualsScheduled(GhnTrainingConfig changed, Path dir) {
+        ImageDataset data = images();
+        GhnTrainer scheduled = trained(changed, data, 4);
+        GhnTrainer resumed = GhnTrainer.resume(checkpoint(TINY, data, 2, dir), data, 1, changed);
         resumed.step();
         resumed.step();
-
-        // Then
         List<float[]> a = weights(scheduled);
         List<float[]> b = weights(resumed);
         for (int i = 0; i < a.size(); i++) {
             assertThat(b.get(i)).containsExactly(a.get(i));
         }
         assertThat(resumed.lossHistory()).containsExactly(scheduled.lossHistory());
-        assertThat(resumed.config().sampleWidthsFrom()).isEqualTo(2);
-        assertThat(weights(trained(TINY, data, 4)).get(0)).isNotEqualTo(a.get(0));
-    }
-
-    @Test
-    void givenADecayAddedOnResume_thenTheRunEqualsOneScheduledSoFromTheStart(@TempDir Path dir) {
-        // Given a run scheduled from the start to divide its rate by 10 from step 2
-        ImageDataset data = images();
-        GhnTrainingConfig decayed = TINY.withSchedule(new GhnTrainingConfig(3, 100, 2, 8, 16, 8, 1e-2, 1e-5, 5.0, 10,
-                8, 50, List.of(2), 0.1, -1));
-        GhnTrainer scheduled = trained(decayed, data, 4);
-
-        // When a constant-rate run is checkpointed at step 2 and resumed with the decay
-        GhnTrainer resumed = GhnTrainer.resume(checkpoint(TINY, data, 2, dir), data, 1, decayed);
-        resumed.step();
-        resumed.step();
-
-        // Then
-        List<float[]> a = weights(scheduled);
-        List<float[]> b = weights(resumed);
-        for (int i = 0; i < a.size(); i++) {
-            assertThat(b.get(i)).containsExactly(a.get(i));
-        }
-        assertThat(resumed.config().lrMilestones()).containsExactly(2);
+        return resumed;
     }
 
     @Test
