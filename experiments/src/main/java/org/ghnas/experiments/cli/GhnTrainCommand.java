@@ -89,8 +89,9 @@ final class GhnTrainCommand implements Runnable {
 
     private void train(GhnTrainer trainer, GhnTrainingConfig cfg, Path ckpt, String dataset, int images, int threads) {
         PrintWriter err = spec.commandLine().getErr();
-        err.printf("ghn train: %s, %d training images, GHN %d parameters, step %d of %d, %d workers, checkpoint %s%n",
-                dataset, images, trainer.ghn().parameterCount(), trainer.completedSteps(), cfg.steps(), threads, ckpt);
+        err.printf("ghn train: %s, %d training images, GHN %d parameters, step %d of %d, %d worker%s, checkpoint %s%n",
+                dataset, images, trainer.ghn().parameterCount(), trainer.completedSteps(), cfg.steps(), threads,
+                threads == 1 ? "" : "s", ckpt);
         err.flush();
         long start = System.nanoTime();
         long startStep = trainer.completedSteps();
