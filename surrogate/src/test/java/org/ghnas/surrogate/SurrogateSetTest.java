@@ -33,7 +33,7 @@ class SurrogateSetTest {
     @BeforeAll
     static void observations() {
         ghn = GraphHyperNetwork.pretrained();
-        List<NetworkSpec> specs = DeepNets1MSampler.builder(11).channels(8).build().stream().limit(80).toList();
+        List<NetworkSpec> specs = DeepNets1MSampler.builder(11).channels(8).build().stream().limit(140).toList();
         List<Observation> all = new ArrayList<>();
         for (NetworkSpec s : specs) {
             NetworkPlan plan = NetworkPlan.of(s, InputShape.FASHION_MNIST);
@@ -46,8 +46,8 @@ class SurrogateSetTest {
             v.put(Property.CONVERGENCE, 1 / (1 + plan.graph().nodeCount() / 100.0));
             all.add(new Observation(s, v));
         }
-        train = all.subList(0, 60);
-        test = all.subList(60, 80);
+        train = all.subList(0, 110);
+        test = all.subList(110, 140);
     }
 
     @Test
