@@ -154,6 +154,11 @@ public final class GatedGnn {
 
     /** Package-private double-precision entry of the reverse pass (used by gradient checks). */
     void backward(Cache cache, double[][] dStates) {
+        backward(cache, dStates, Parameter::grad);
+    }
+
+    /** The double-precision reverse pass adding into {@code gradOf.apply(p)} instead of {@code p.grad()}. */
+    void backward(Cache cache, double[][] dStates, Function<Parameter, INDArray> gradOf) {
         long[][] shapes = new long[parameters.size()][];
         for (int i = 0; i < shapes.length; i++) {
             shapes[i] = parameters.get(i).value().shape();
@@ -162,7 +167,7 @@ public final class GatedGnn {
         cache.pass.backward(dStates, g);
         synchronized (parameters) {
             for (int i = 0; i < shapes.length; i++) {
-                INDArray grad = parameters.get(i).grad();
+                INDArray grad = gradOf.apply(parameters.get(i));
                 grad.addi(Nd4j.createFromArray(g.flat(i)).reshape('c', grad.shape()));
             }
         }

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.ghnas.space.graph.ComputationalGraph;
@@ -12,7 +15,9 @@ import org.ghnas.space.plan.NetworkPlan;
 import org.ghnas.space.plan.ParameterSpec;
 import org.ghnas.space.runtime.NetworkParameters;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * GHN-2 as one trainable model: the gated GNN turns a network's computational graph into node states, the
@@ -29,7 +34,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Initial values: GNN first, then decoder, both drawn from one {@code L64X128MixRandom} stream of the seed.
  *
- * @implNote Not thread-safe for backward passes (they add into shared gradients) or while parameters change.
+ * @implNote Forward passes may run concurrently; backward passes only into different {@link Gradients} (those into
+ * the parameters' own accumulators add into shared arrays). Nothing may run while parameters change.
  */
 public final class Ghn2 {
 
@@ -112,6 +118,45 @@ public final class Ghn2 {
      * @throws IllegalArgumentException if the prediction comes from another GHN or the count is wrong
      */
     public void backward(Prediction prediction, INDArray[] planGrads) {
+        backward(prediction, planGrads, Parameter::grad);
+    }
+
+    /**
+     * {@link #backward(Prediction, INDArray[])} into {@code into} instead of the parameters' own accumulators.
+     * Passes into different {@link Gradients} may run concurrently; {@link #addGradients} then adds them up in an
+     * order of the caller's choosing, which keeps a sum of several passes independent of how they were scheduled.
+     *
+     * @throws IllegalArgumentException if the prediction or the gradients come from another GHN, or the count is wrong
+     */
+    public void backward(Prediction prediction, INDArray[] planGrads, Gradients into) {
+        requireNonNull(into, "into");
+        if (into.owner != this) {
+            throw new IllegalArgumentException("into must come from newGradients() of this Ghn2, but came from another.");
+        }
+        backward(prediction, planGrads, p -> into.arrays[into.indexOf(p)]);
+    }
+
+    /** Fresh zero accumulators shaped like {@link #parameters()}, outside any ND4J workspace. */
+    public Gradients newGradients() {
+        return new Gradients(this);
+    }
+
+    /**
+     * Adds {@code g} into every parameter's {@link Parameter#grad()}.
+     *
+     * @throws IllegalArgumentException if {@code g} comes from another GHN
+     */
+    public void addGradients(Gradients g) {
+        requireNonNull(g, "g");
+        if (g.owner != this) {
+            throw new IllegalArgumentException("g must come from newGradients() of this Ghn2, but came from another.");
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            parameters.get(i).grad().addi(g.arrays[i]);
+        }
+    }
+
+    private void backward(Prediction prediction, INDArray[] planGrads, Function<Parameter, INDArray> gradOf) {
         requireNonNull(prediction, "prediction");
         requireNonNull(planGrads, "planGrads");
         if (prediction.owner != this) {
@@ -131,14 +176,14 @@ public final class Ghn2 {
             INDArray g = planGrads[p.index()];
             byNode[p.graphNode()][p.slot()] = g == null || g.dataType() == decoder.dtype() ? g : g.castTo(decoder.dtype());
         }
-        INDArray dStates = decoder.backward(prediction.decoded, i -> byNode[i]);
+        INDArray dStates = decoder.backward(prediction.decoded, i -> byNode[i], gradOf);
         double[] flat = Buffers.read(Buffers.denseRowMajor(dStates));
         int h = config.hidden();
         double[][] d = new double[n][h];
         for (int v = 0; v < n; v++) {
             System.arraycopy(flat, v * h, d[v], 0, h);
         }
-        gnn.backward(prediction.gnnCache, d);
+        gnn.backward(prediction.gnnCache, d, gradOf);
     }
 
     /** The graph embedding (mean final node state) of a graph, without keeping caches. */
@@ -153,6 +198,45 @@ public final class Ghn2 {
             System.arraycopy(rows[v], 0, flat, v * h, h);
         }
         return flat;
+    }
+
+    /**
+     * Gradient accumulators of one GHN, one array per parameter in {@link #parameters()} order: lets backward passes
+     * of different networks run at the same time without sharing an accumulator.
+     */
+    public static final class Gradients {
+        private final Ghn2 owner;
+        private final INDArray[] arrays;
+        private final Map<String, Integer> index;
+
+        private Gradients(Ghn2 owner) {
+            this.owner = owner;
+            List<Parameter> ps = owner.parameters;
+            this.arrays = new INDArray[ps.size()];
+            Map<String, Integer> idx = new HashMap<>();
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                for (int i = 0; i < arrays.length; i++) {
+                    arrays[i] = Nd4j.zeros(ps.get(i).grad().dataType(), ps.get(i).grad().shape());
+                    idx.put(ps.get(i).name(), i);
+                }
+            }
+            this.index = Map.copyOf(idx);
+        }
+
+        /** Sets every accumulator to zero. */
+        public void zero() {
+            for (INDArray a : arrays) {
+                a.assign(0);
+            }
+        }
+
+        private int indexOf(Parameter p) {
+            Integer i = index.get(p.name());
+            if (i == null) {
+                throw new IllegalArgumentException("Unknown parameter " + p.name());
+            }
+            return i;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 import org.ghnas.space.graph.ComputationalGraph;
@@ -225,14 +226,23 @@ final class ParameterDecoder {
      * @throws IllegalArgumentException if the cache comes from another decoder or a gradient has the wrong size
      */
     INDArray backward(Cache cache, IntFunction<INDArray[]> dTensors) {
+        return backward(cache, dTensors, Parameter::grad);
+    }
+
+    /**
+     * {@link #backward(Cache, IntFunction)} adding into {@code gradOf.apply(p)} instead of {@code p.grad()}, so that
+     * concurrent passes can each accumulate into their own arrays.
+     */
+    INDArray backward(Cache cache, IntFunction<INDArray[]> dTensors, Function<Parameter, INDArray> gradOf) {
         requireNonNull(cache, "cache");
         requireNonNull(dTensors, "dTensors");
+        requireNonNull(gradOf, "gradOf");
         if (cache.decoder != this) {
             throw new IllegalArgumentException("Invalid cache: it comes from another decoder");
         }
         double[] dStates = new double[cache.tensors.length * hid];
         for (Group group : cache.groups) {
-            group.backward(dTensors, dStates);
+            group.backward(dTensors, dStates, gradOf);
         }
         return Buffers.create(dStates, dtype, cache.tensors.length, hid);
     }
@@ -506,7 +516,7 @@ final class ParameterDecoder {
             }
         }
 
-        void backward(IntFunction<INDArray[]> dTensors, double[] dStates) {
+        void backward(IntFunction<INDArray[]> dTensors, double[] dStates, Function<Parameter, INDArray> gradOf) {
             double[][] dBlocks = new double[slots.size()][];
             boolean any = false;
             for (int k = 0; k < slots.size(); k++) {
@@ -533,8 +543,8 @@ final class ParameterDecoder {
                 }
             }
             switch (key.kind()) {
-                case CONV, CLASS_WEIGHT -> convBackward(dOut, dStates);
-                case ONE_D, CLASS_BIAS -> oneDBackward(dOut, dStates);
+                case CONV, CLASS_WEIGHT -> convBackward(dOut, dStates, gradOf);
+                case ONE_D, CLASS_BIAS -> oneDBackward(dOut, dStates, gradOf);
                 default -> throw new IllegalStateException("Unknown kind " + key.kind());
             }
         }
@@ -665,7 +675,7 @@ final class ParameterDecoder {
             return y;
         }
 
-        private void convBackward(double[] dOut, double[] dStates) {
+        private void convBackward(double[] dOut, double[] dStates, Function<Parameter, INDArray> gradOf) {
             int kh = key.kh();
             int kw = key.kw();
             int p = kh * kw;
@@ -696,8 +706,8 @@ final class ParameterDecoder {
                         dClsW[k * m + o] = acc;
                     }
                 }
-                Buffers.add(clsW.grad(), null, dClsW);
-                Buffers.add(clsB.grad(), null, dClsB);
+                Buffers.add(gradOf.apply(clsW), null, dClsW);
+                Buffers.add(gradOf.apply(clsB), null, dClsB);
             } else {
                 dz3 = dOut;
             }
@@ -709,12 +719,12 @@ final class ParameterDecoder {
                 }
                 db3[k] = acc;
             }
-            Buffers.add(c2B.grad(), rows3, db3);
+            Buffers.add(gradOf.apply(c2B), rows3, db3);
             INDArray dz3Arr = Buffers.create(dz3, dtype, q, rows);
             if (w3 == c2W.value()) {
-                accumulate(c2W.grad(), dz3Arr, false, a2, false);
+                accumulate(gradOf.apply(c2W), dz3Arr, false, a2, false);
             } else {
-                Buffers.addRows(c2W.grad(), rows3, Buffers.read(gemm(dz3Arr, false, a2, false)));
+                Buffers.addRows(gradOf.apply(c2W), rows3, Buffers.read(gemm(dz3Arr, false, a2, false)));
             }
             double[] dz2 = Buffers.read(gemm(dz3Arr, true, w3, false));            // [n*p, g]
             double[] db2 = new double[g];
@@ -727,9 +737,9 @@ final class ParameterDecoder {
                     db2[e] += dz2[at];
                 }
             }
-            Buffers.add(c1B.grad(), null, db2);
+            Buffers.add(gradOf.apply(c1B), null, db2);
             INDArray dz2Arr = Buffers.create(dz2, dtype, rows, g);
-            accumulate(c1W.grad(), dz2Arr, true, a1r, false);
+            accumulate(gradOf.apply(c1W), dz2Arr, true, a1r, false);
             double[] da1r = Buffers.read(gemm(dz2Arr, false, c1W.value(), false));  // [n*p, f]
             double[] dz1 = new double[n * f * p];                                   // [n, f*p], columns (c, pos)
             double[] db1 = new double[f * p];
@@ -744,12 +754,12 @@ final class ParameterDecoder {
                     }
                 }
             }
-            Buffers.add(fcB.grad(), rows1, db1);
+            Buffers.add(gradOf.apply(fcB), rows1, db1);
             INDArray dz1Arr = Buffers.create(dz1, dtype, n, (long) f * p);
             if (w1 == fcW.value()) {
-                accumulate(fcW.grad(), dz1Arr, true, xArr, false);
+                accumulate(gradOf.apply(fcW), dz1Arr, true, xArr, false);
             } else {
-                Buffers.addRows(fcW.grad(), rows1, Buffers.read(gemm(dz1Arr, true, xArr, false)));
+                Buffers.addRows(gradOf.apply(fcW), rows1, Buffers.read(gemm(dz1Arr, true, xArr, false)));
             }
             double[] dx = Buffers.read(gemm(dz1Arr, false, w1, false));            // [n, hid]
             for (int j = 0; j < n; j++) {
@@ -798,7 +808,7 @@ final class ParameterDecoder {
             return y;
         }
 
-        private void oneDBackward(double[] dOut, double[] dStates) {
+        private void oneDBackward(double[] dOut, double[] dStates, Function<Parameter, INDArray> gradOf) {
             int n = nodes.length;
             double[] dz2;
             if (key.kind() == Kind.CLASS_BIAS) {
@@ -818,8 +828,8 @@ final class ParameterDecoder {
                         }
                     }
                 }
-                Buffers.add(bcW.grad(), null, dBcW);
-                Buffers.add(bcB.grad(), null, dBcB);
+                Buffers.add(gradOf.apply(bcW), null, dBcW);
+                Buffers.add(gradOf.apply(bcB), null, dBcB);
             } else {
                 dz2 = dOut;
             }
@@ -853,10 +863,10 @@ final class ParameterDecoder {
                     }
                 }
             }
-            Buffers.add(d2W.grad(), null, dD2W);
-            Buffers.add(d2B.grad(), null, dD2B);
-            Buffers.add(d1W.grad(), null, dD1W);
-            Buffers.add(d1B.grad(), null, dD1B);
+            Buffers.add(gradOf.apply(d2W), null, dD2W);
+            Buffers.add(gradOf.apply(d2B), null, dD2B);
+            Buffers.add(gradOf.apply(d1W), null, dD1W);
+            Buffers.add(gradOf.apply(d1B), null, dD1B);
         }
     }
 

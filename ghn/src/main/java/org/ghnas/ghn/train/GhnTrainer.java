@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +60,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * the sign bit); evaluation nets are drawn with non-negative seeds (e.g. {@code ghnas space sample --seed 0}),
  * so no training step ever draws from an evaluation stream.
  *
- * <p><b>Workers.</b> The number of worker threads changes the speed, never the result: the nets' GHN backward
- * passes add into the gradients in net order whatever thread ran them. Each worker should run ND4J single-threaded
+ * <p><b>Workers.</b> The number of worker threads changes the speed, never the result: each net's GHN backward
+ * pass fills accumulators of its own, and those are added up in net order whatever thread ran them and whenever
+ * it finished, so no worker waits for another before the step's end. Each worker should run ND4J single-threaded
  * ({@code OMP_NUM_THREADS=1}), which measured fastest on 2 cores.
  *
  * <p>A step whose loss (any net's) or gradient is not finite changes nothing but the skipped counter.
@@ -98,6 +100,8 @@ public final class GhnTrainer implements AutoCloseable {
     private long epochOfOrder = -1;
     /** Null for one worker: the calling thread runs the nets. */
     private final ExecutorService pool;
+    /** One set of GHN gradient accumulators per net of a step, reused across steps. */
+    private Ghn2.Gradients[] netGradients = new Ghn2.Gradients[0];
 
     private GhnTrainer(GhnTrainingConfig config, ImageDataset train, Ghn2 ghn, int workers) {
         this.config = requireNonNull(config, "config");
@@ -297,84 +301,106 @@ public final class GhnTrainer implements AutoCloseable {
     }
 
     /**
-     * Runs the step's nets on the workers. The image passes of different nets overlap; their GHN backward passes,
-     * which add into the shared gradients, take turns in net order, so the summed gradient (float addition being
-     * order-dependent) is the same bit for bit whatever the number of workers.
+     * Runs the step's nets on the workers, costliest first (by multiply-accumulates) so that no worker is left with
+     * a large net at the end. Each net's GHN backward pass adds into accumulators of its own, and those are added
+     * into the GHN's gradients in net order afterwards, so the summed gradient (float addition being
+     * order-dependent) is the same bit for bit whatever the number of workers and whichever net finished first.
      */
     private NetOutcome[] runNets(long t, List<NetworkSpec> specs, ImageBatch batch) {
         int m = specs.size();
         NetOutcome[] out = new NetOutcome[m];
-        Turnstile turn = new Turnstile();
-        if (pool == null) {
-            for (int j = 0; j < m; j++) {
-                out[j] = runNet(t, j, specs.get(j), batch, m, turn);
-            }
-            return out;
-        }
-        List<Future<NetOutcome>> futures = new ArrayList<>(m);
+        NetworkPlan[] plans = new NetworkPlan[m];
+        Integer[] order = new Integer[m];
         for (int j = 0; j < m; j++) {
-            int jj = j;
-            futures.add(pool.submit(() -> runNet(t, jj, specs.get(jj), batch, m, turn)));
-        }
-        for (int j = 0; j < m; j++) {
+            order[j] = j;
             try {
-                out[j] = futures.get(j).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                futures.forEach(f -> f.cancel(true));
-                throw new IllegalStateException("ghn train: interrupted during step " + t, e);
-            } catch (ExecutionException e) {
-                futures.forEach(f -> f.cancel(true));
-                if (e.getCause() instanceof Error err) {
-                    throw err;
+                plans[j] = NetworkPlan.of(specs.get(j), input);
+            } catch (IllegalArgumentException e) {
+                out[j] = new NetOutcome(Double.NaN, 0, false, e);
+            }
+        }
+        if (netGradients.length < m) {
+            netGradients = Arrays.copyOf(netGradients, m);
+            for (int j = 0; j < m; j++) {
+                if (netGradients[j] == null) {
+                    netGradients[j] = ghn.newGradients();
                 }
-                throw new IllegalStateException("ghn train: step " + t + ", net " + j + " failed", e.getCause());
+            }
+        }
+        Arrays.sort(order, Comparator.comparingLong((Integer j) -> plans[j] == null ? 0 : -plans[j].macs())
+                .thenComparingInt(j -> j));
+        if (pool == null) {
+            for (int j : order) {
+                if (plans[j] != null) {
+                    out[j] = runNet(t, j, plans[j], batch, m);
+                }
+            }
+        } else {
+            List<Future<NetOutcome>> futures = new ArrayList<>(m);
+            List<Integer> submitted = new ArrayList<>(m);
+            for (int j : order) {
+                if (plans[j] != null) {
+                    int jj = j;
+                    futures.add(pool.submit(() -> runNet(t, jj, plans[jj], batch, m)));
+                    submitted.add(j);
+                }
+            }
+            for (int k = 0; k < futures.size(); k++) {
+                int j = submitted.get(k);
+                try {
+                    out[j] = futures.get(k).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    futures.forEach(f -> f.cancel(true));
+                    throw new IllegalStateException("ghn train: interrupted during step " + t, e);
+                } catch (ExecutionException e) {
+                    futures.forEach(f -> f.cancel(true));
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException("ghn train: step " + t + ", net " + j + " failed", e.getCause());
+                }
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            if (out[j].failure() == null && Double.isFinite(out[j].loss())) {
+                ghn.addGradients(netGradients[j]);
             }
         }
         return out;
     }
 
     /**
-     * Forward and backward of net {@code j} inside the calling thread's workspace; its GHN backward waits for the
-     * nets before it. Gradients are scaled by 1/m.
+     * Forward and backward of net {@code j} inside the calling thread's workspace; its GHN backward pass goes into
+     * the net's own accumulators. Gradients are scaled by 1/m.
      */
-    private NetOutcome runNet(long t, int j, NetworkSpec spec, ImageBatch batch, int m, Turnstile turn) {
-        NetworkPlan plan;
-        try {
-            plan = NetworkPlan.of(spec, input);
-        } catch (IllegalArgumentException e) {
-            turn.pass(j, () -> { });
-            return new NetOutcome(Double.NaN, 0, false, e);
-        }
+    private NetOutcome runNet(long t, int j, NetworkPlan plan, ImageBatch batch, int m) {
         RandomGenerator dropout = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), t), 1000 + j));
+        Ghn2.Gradients into = netGradients[j];
+        into.zero();
         return Workspaces.scoped("ghn-train", () -> {
-            Ghn2.Prediction p;
-            RunnableNetwork net;
             RunnableNetwork.Pass pass = null;
-            double[] lc;
-            INDArray[] grads;
             try {
-                p = ghn.forward(plan);
-                net = RunnableNetwork.of(plan);
+                Ghn2.Prediction p = ghn.forward(plan);
+                RunnableNetwork net = RunnableNetwork.of(plan);
                 pass = net.forward(p.parameters(), ImageTensors.of(batch, DataType.FLOAT), true, dropout);
                 double[][] dz = new double[batch.size()][];
-                lc = lossAndGradient(pass.logits().toDoubleMatrix(), batch.labels(), m, dz);
-                grads = Double.isFinite(lc[0]) ? net.backward(pass, Nd4j.create(dz).castTo(DataType.FLOAT)) : null;
+                double[] lc = lossAndGradient(pass.logits().toDoubleMatrix(), batch.labels(), m, dz);
+                if (Double.isFinite(lc[0])) {
+                    INDArray[] grads = net.backward(pass, Nd4j.create(dz).castTo(DataType.FLOAT));
+                    pass.close();
+                    pass = null;
+                    ghn.backward(p, grads, into);
+                }
+                return new NetOutcome(lc[0], (long) lc[1], true, null);
             } catch (RuntimeException e) {
-                // a net the GHN or the runtime cannot handle; it fails before adding any GHN gradient
-                turn.pass(j, () -> { });
+                // a net the GHN or the runtime cannot handle; its accumulators are not added
                 return new NetOutcome(Double.NaN, 0, true, e);
             } finally {
                 if (pass != null) {
                     pass.close();
                 }
             }
-            turn.pass(j, () -> {
-                if (grads != null) {
-                    ghn.backward(p, grads);
-                }
-            });
-            return new NetOutcome(lc[0], (long) lc[1], true, null);
         });
     }
 
@@ -408,28 +434,6 @@ public final class GhnTrainer implements AutoCloseable {
             }
         }
         return new double[] {loss / z.length, correct};
-    }
-
-    /** Lets the nets of a step run an action one at a time, in net order. */
-    private static final class Turnstile {
-        private int next;
-
-        synchronized void pass(int j, Runnable action) {
-            while (next != j) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while net " + j + " waited for its turn", e);
-                }
-            }
-            try {
-                action.run();
-            } finally {
-                next++;
-                notifyAll();
-            }
-        }
     }
 
     /**

@@ -136,4 +136,67 @@ class Ghn2Test {
         assertThatThrownBy(() -> new Ghn2(SMALL, 2).backward(p, new INDArray[plan.parameters().size()]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prediction");
     }
+    @Test
+    void givenTwoNetsBackwardOnTwoThreads_whenEachFillsItsOwnGradients_thenTheirSumEqualsTheSequentialPasses()
+            throws Exception {
+        // Given a GHN and the loss gradients of two differently seeded image batches through the tiny net
+        Ghn2 ghn = new Ghn2(SMALL, 3);
+        NetworkPlan plan = NetworkPlan.of(tinySpec(), TINY);
+        RunnableNetwork net = RunnableNetwork.of(plan);
+        Ghn2.Prediction[] p = new Ghn2.Prediction[2];
+        INDArray[][] planGrads = new INDArray[2][];
+        for (int k = 0; k < 2; k++) {
+            p[k] = ghn.forward(plan);
+            RunnableNetwork.Pass pass = net.forward(p[k].parameters(), images(4, 20 + k).castTo(DataType.FLOAT),
+                    false, null);
+            double[][] ce = crossEntropy(pass.logits().toDoubleMatrix());
+            planGrads[k] = net.backward(pass, Nd4j.create(java.util.Arrays.copyOfRange(ce, 1, ce.length))
+                    .castTo(DataType.FLOAT));
+        }
+        ghn.zeroGrad();
+        ghn.backward(p[0], planGrads[0]);
+        ghn.backward(p[1], planGrads[1]);
+        List<INDArray> sequential = ghn.parameters().stream().map(q -> q.grad().dup()).toList();
+
+        // When each pass goes into its own accumulators on its own thread, and these are added in net order
+        Ghn2.Gradients[] g = {ghn.newGradients(), ghn.newGradients()};
+        Thread other = new Thread(() -> ghn.backward(p[1], planGrads[1], g[1]));
+        other.start();
+        ghn.backward(p[0], planGrads[0], g[0]);
+        other.join();
+        ghn.zeroGrad();
+        ghn.addGradients(g[0]);
+        List<INDArray> first = ghn.parameters().stream().map(q -> q.grad().dup()).toList();
+        ghn.addGradients(g[1]);
+
+        // Then one pass alone is bit for bit the direct pass, and the two agree with the sequential sum to rounding
+        ghn.zeroGrad();
+        ghn.backward(p[0], planGrads[0]);
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(first.get(i)).as(ghn.parameters().get(i).name()).isEqualTo(ghn.parameters().get(i).grad());
+        }
+        ghn.zeroGrad();
+        ghn.addGradients(g[0]);
+        ghn.addGradients(g[1]);
+        for (int i = 0; i < sequential.size(); i++) {
+            INDArray want = sequential.get(i);
+            INDArray got = ghn.parameters().get(i).grad();
+            double scale = want.amaxNumber().doubleValue();
+            assertThat(scale).as(ghn.parameters().get(i).name() + " receives a gradient").isPositive();
+            assertThat(got.sub(want).amaxNumber().doubleValue()).as(ghn.parameters().get(i).name())
+                    .isLessThanOrEqualTo(1e-5 * scale);
+        }
+    }
+
+    @Test
+    void givenGradientsOfAnotherGhn_whenBackwardOrAdded_thenRejected() {
+        NetworkPlan plan = NetworkPlan.of(tinySpec(), TINY);
+        Ghn2 ghn = new Ghn2(SMALL, 1);
+        Ghn2.Gradients foreign = new Ghn2(SMALL, 2).newGradients();
+        Ghn2.Prediction p = ghn.forward(plan);
+        assertThatThrownBy(() -> ghn.backward(p, new INDArray[plan.parameters().size()], foreign))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("into");
+        assertThatThrownBy(() -> ghn.addGradients(foreign))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another");
+    }
 }
