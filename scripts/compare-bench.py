@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Compares the predicted-parameter accuracies of two `ghnas ghn bench` outputs net by net.
+
+Usage: scripts/compare-bench.py A/benchmark.json B/benchmark.json
+Prints, per set of held-out nets both runs measured: the number of nets, both means, their difference and on how
+many nets B is ahead of A.
+"""
+import json
+import sys
+
+
+def per_net(path):
+    with open(path) as f:
+        bench = json.load(f)
+    return {s['set']: {n['index']: n['predicted'] for n in s['per_net']} for s in bench['accuracy']}
+
+
+def main(argv):
+    if len(argv) != 3:
+        sys.exit('usage: compare-bench.py A.json B.json')
+    a, b = per_net(argv[1]), per_net(argv[2])
+    print(f"{'set':9s} {'n':>4s} {'A':>7s} {'B':>7s} {'B-A':>7s}  B ahead")
+    for name, nets in a.items():
+        common = sorted(set(nets) & set(b.get(name, {})))
+        if not common:
+            continue
+        ma = sum(nets[i] for i in common) / len(common)
+        mb = sum(b[name][i] for i in common) / len(common)
+        ahead = sum(b[name][i] > nets[i] for i in common)
+        print(f"{name:9s} {len(common):4d} {ma:7.2f} {mb:7.2f} {mb - ma:+7.2f}  {ahead}/{len(common)}")
+
+
+if __name__ == '__main__':
+    main(sys.argv)
