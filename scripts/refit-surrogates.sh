@@ -4,8 +4,10 @@
 #   2. fits the shipped surrogates on it and writes the report (results/surrogate/report.{md,json}),
 #   3. rechecks the 60- vs 200-step budget (results/surrogate/budget-check.md),
 #   4. rebuilds the jar with the new surrogates and reruns the reference searches under results/search/.
-# Usage: scripts/refit-surrogates.sh [MEASUREMENT_DIR]     (about 25 minutes on 2 cores with 250 + 250 nets)
+# Usage: scripts/refit-surrogates.sh [MEASUREMENT_DIR]     (about 25 minutes on 2 cores with 250 + 250 nets; the fit and report alone 9)
 set -euo pipefail
+# one OpenMP thread per JVM: with two, libnd4j's threads spin against each other on a shared 2-core machine
+export OMP_NUM_THREADS=1
 cd "$(dirname "$0")/.."
 
 JAR=experiments/target/ghnas.jar

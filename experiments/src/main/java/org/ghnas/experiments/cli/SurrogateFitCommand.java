@@ -10,10 +10,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.PredictedParameters;
-import org.ghnas.space.data.DatasetSplits;
 import org.ghnas.space.data.ImageDataset;
 import org.ghnas.space.io.AtomicFiles;
 import org.ghnas.space.json.ArchitectureJson;
@@ -167,22 +170,49 @@ final class SurrogateFitCommand implements Runnable {
                 cached.clear();
             }
         }
-        DatasetSplits splits = null;
         double[] acc = new double[test.size()];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < acc.length; i++) {
+            Double v = cached.get(String.valueOf(test.get(i).index()));
+            if (v == null) {
+                missing.add(i);
+            } else {
+                acc[i] = v;
+            }
+        }
+        if (!missing.isEmpty()) {
+            // one net per core: each evaluation is single-threaded (OMP_NUM_THREADS=1) and independent
+            ImageDataset all = data.load().test();
+            ImageDataset images = all.subset(0, Math.min(c.evaluation().testImages(), all.size()));
+            int threads = Math.min(missing.size(), Runtime.getRuntime().availableProcessors());
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "GHN accuracy of %d test nets (the baseline:ghn_accuracy row), %d at a time...%n", missing.size(),
+                    threads);
+            spec.commandLine().getOut().flush();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int i : missing) {
+                    futures.add(pool.submit(() -> {
+                        PredictedParameters p = ghn.predict(test.get(i).spec());
+                        acc[i] = SgdTrainer.accuracy(RunnableNetwork.of(p.plan()), p.toNetworkParameters(), images, 64);
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while evaluating the GHN's accuracy", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
         StringBuilder csv = new StringBuilder("index,ghn_accuracy\n");
         for (int i = 0; i < acc.length; i++) {
-            String key = String.valueOf(test.get(i).index());
-            Double v = cached.get(key);
-            if (v == null) {
-                if (splits == null) {
-                    splits = data.load();
-                }
-                ImageDataset images = splits.test().subset(0, Math.min(c.evaluation().testImages(), splits.test().size()));
-                PredictedParameters p = ghn.predict(test.get(i).spec());
-                v = SgdTrainer.accuracy(RunnableNetwork.of(p.plan()), p.toNetworkParameters(), images, 64);
-            }
-            acc[i] = v;
-            csv.append(key).append(',').append(v).append('\n');
+            csv.append(test.get(i).index()).append(',').append(acc[i]).append('\n');
         }
         AtomicFiles.writeString(cache, csv.toString());
         return acc;

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.ghnas.ghn.model.GhnConfig;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.space.json.ArchitectureJson;
@@ -71,9 +72,15 @@ class PredictCommandTest {
         assertThat(r.toString()).contains("baseline:params").contains("baseline:macs").contains("ghn_accuracy");
         assertThat(Files.readString(report.resolve("report.md"))).contains("Kendall").contains("| **surrogate");
         // the GHN-accuracy baseline is cached per GHN checksum beside the table, so a refit does not re-evaluate
+        Path cache;
         try (var files = Files.list(table)) {
-            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("ghn-accuracy-"));
+            cache = files.filter(p -> p.getFileName().toString().startsWith("ghn-accuracy-")).findFirst().orElseThrow();
         }
+        // one accuracy per test net, each evaluated on its own thread, in the table's order
+        List<String> rows = Files.readAllLines(cache);
+        assertThat(rows.get(0)).isEqualTo("index,ghn_accuracy");
+        assertThat(rows.subList(1, rows.size())).hasSize(r.path("test_size").asInt())
+                .allSatisfy(row -> assertThat(Double.parseDouble(row.split(",")[1])).isBetween(0.0, 1.0));
     }
 
     @Test
