@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Compares the predicted-parameter accuracies of two `ghnas ghn bench` outputs net by net.
 
-Usage: scripts/compare-bench.py A/benchmark.json B/benchmark.json
+Usage: scripts/compare-bench.py A/benchmark.json B/benchmark.json [SPECS.json SET KEY]
 Prints, per set of held-out nets both runs measured: the number of nets, both means, their difference and on how
-many nets B is ahead of A.
+many nets B is ahead of A. With SPECS.json (the set's nets, e.g. `ghnas space sample --channels 8 --n 100 --seed 0`),
+SET (e.g. id) and KEY (a spec field, e.g. fc_layers), also the difference per value of that field.
 """
 import json
 import sys
@@ -16,8 +17,8 @@ def per_net(path):
 
 
 def main(argv):
-    if len(argv) != 3:
-        sys.exit('usage: compare-bench.py A.json B.json')
+    if len(argv) not in (3, 6):
+        sys.exit('usage: compare-bench.py A.json B.json [SPECS.json SET KEY]')
     a, b = per_net(argv[1]), per_net(argv[2])
     print(f"{'set':9s} {'n':>4s} {'A':>7s} {'B':>7s} {'B-A':>7s}  B ahead")
     for name, nets in a.items():
@@ -28,6 +29,15 @@ def main(argv):
         mb = sum(b[name][i] for i in common) / len(common)
         ahead = sum(b[name][i] > nets[i] for i in common)
         print(f"{name:9s} {len(common):4d} {ma:7.2f} {mb:7.2f} {mb - ma:+7.2f}  {ahead}/{len(common)}")
+    if len(argv) == 6:
+        with open(argv[3]) as f:
+            specs = json.load(f)
+        name, key = argv[4], argv[5]
+        groups = {}
+        for i in sorted(set(a[name]) & set(b[name])):
+            groups.setdefault(json.dumps(specs[i][key]), []).append(b[name][i] - a[name][i])
+        for value, diffs in sorted(groups.items()):
+            print(f"{name} {key}={value}: n={len(diffs)} mean B-A {sum(diffs) / len(diffs):+.2f}")
 
 
 if __name__ == '__main__':

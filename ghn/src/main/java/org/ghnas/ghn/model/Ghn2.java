@@ -46,6 +46,8 @@ public final class Ghn2 {
     private final GatedGnn gnn;
     private final ParameterDecoder decoder;
     private final List<Parameter> parameters;
+    /** Position of each parameter (by its unique name) in {@link #parameters}, for {@link Gradients}. */
+    private final Map<String, Integer> index;
 
     /** A GHN-2 with float32 decoders and fresh initial values drawn from {@code seed}. */
     public Ghn2(GhnConfig config, long seed) {
@@ -63,6 +65,11 @@ public final class Ghn2 {
         List<Parameter> ps = new ArrayList<>(gnn.parameters());
         ps.addAll(decoder.parameters());
         this.parameters = List.copyOf(ps);
+        Map<String, Integer> idx = new HashMap<>();
+        for (int i = 0; i < ps.size(); i++) {
+            idx.put(ps.get(i).name(), i);
+        }
+        this.index = Map.copyOf(idx);
     }
 
     /** Sizes and variant. */
@@ -133,7 +140,7 @@ public final class Ghn2 {
         if (into.owner != this) {
             throw new IllegalArgumentException("into must come from newGradients() of this Ghn2, but came from another.");
         }
-        backward(prediction, planGrads, p -> into.arrays[into.indexOf(p)]);
+        backward(prediction, planGrads, p -> into.arrays[index.get(p.name())]);
     }
 
     /** Fresh zero accumulators shaped like {@link #parameters()}, outside any ND4J workspace. */
@@ -207,20 +214,16 @@ public final class Ghn2 {
     public static final class Gradients {
         private final Ghn2 owner;
         private final INDArray[] arrays;
-        private final Map<String, Integer> index;
 
         private Gradients(Ghn2 owner) {
             this.owner = owner;
             List<Parameter> ps = owner.parameters;
             this.arrays = new INDArray[ps.size()];
-            Map<String, Integer> idx = new HashMap<>();
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 for (int i = 0; i < arrays.length; i++) {
                     arrays[i] = Nd4j.zeros(ps.get(i).grad().dataType(), ps.get(i).grad().shape());
-                    idx.put(ps.get(i).name(), i);
                 }
             }
-            this.index = Map.copyOf(idx);
         }
 
         /** Sets every accumulator to zero. */
@@ -228,14 +231,6 @@ public final class Ghn2 {
             for (INDArray a : arrays) {
                 a.assign(0);
             }
-        }
-
-        private int indexOf(Parameter p) {
-            Integer i = index.get(p.name());
-            if (i == null) {
-                throw new IllegalArgumentException("Unknown parameter " + p.name());
-            }
-            return i;
         }
     }
 

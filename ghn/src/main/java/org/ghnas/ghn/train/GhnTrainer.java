@@ -337,24 +337,26 @@ public final class GhnTrainer implements AutoCloseable {
             }
         } else {
             List<Future<NetOutcome>> futures = new ArrayList<>(m);
-            List<Integer> submitted = new ArrayList<>(m);
+            for (int j = 0; j < m; j++) {
+                futures.add(null);
+            }
             for (int j : order) {
                 if (plans[j] != null) {
-                    int jj = j;
-                    futures.add(pool.submit(() -> runNet(t, jj, plans[jj], batch, m)));
-                    submitted.add(j);
+                    futures.set(j, pool.submit(() -> runNet(t, j, plans[j], batch, m)));
                 }
             }
-            for (int k = 0; k < futures.size(); k++) {
-                int j = submitted.get(k);
+            for (int j = 0; j < m; j++) {
+                if (futures.get(j) == null) {
+                    continue;
+                }
                 try {
-                    out[j] = futures.get(k).get();
+                    out[j] = futures.get(j).get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    futures.forEach(f -> f.cancel(true));
+                    futures.stream().filter(f -> f != null).forEach(f -> f.cancel(true));
                     throw new IllegalStateException("ghn train: interrupted during step " + t, e);
                 } catch (ExecutionException e) {
-                    futures.forEach(f -> f.cancel(true));
+                    futures.stream().filter(f -> f != null).forEach(f -> f.cancel(true));
                     if (e.getCause() instanceof Error err) {
                         throw err;
                     }
