@@ -12,10 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.PredictedParameters;
@@ -286,49 +283,38 @@ public final class GhnBenchmark {
         Map<String, ObjectNode> baselinesDone = journals == null ? Map.of()
                 : journals.baselines().open(baselineHeader);
         ObjectNode[][] results = new ObjectNode[sets.size()][];
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int k = 0; k < sets.size(); k++) {
-                NetSet set = sets.get(k);
-                results[k] = new ObjectNode[set.nets().size()];
-                for (int i = 0; i < set.nets().size(); i++) {
-                    String key = set.name() + "/" + i;
-                    ObjectNode predicted = predictedDone.get(key);
-                    ObjectNode baselines = baselinesDone.get(key);
-                    if (predicted != null && baselines != null) {
-                        results[k][i] = merge(i, predicted, baselines);
-                        continue;
-                    }
-                    int kk = k;
-                    int ii = i;
-                    futures.add(pool.submit(() -> {
-                        ObjectNode p = predicted != null ? predicted : predictedFigures(set.nets().get(ii), test);
-                        if (predicted == null && journals != null) {
-                            journals.predicted().append(key, p);
-                        }
-                        ObjectNode b = baselines != null ? baselines : baselineFigures(set.nets().get(ii), test);
-                        if (baselines == null && journals != null) {
-                            journals.baselines().append(key, b);
-                        }
-                        ObjectNode n = merge(ii, p, b);
-                        results[kk][ii] = n;
-                        log.accept(String.format(Locale.ROOT, "accuracy %s %d/%d: %s", set.name(), ii + 1,
-                                set.nets().size(), n));
-                    }));
+        List<Callable<Void>> jobs = new ArrayList<>();
+        for (int k = 0; k < sets.size(); k++) {
+            NetSet set = sets.get(k);
+            results[k] = new ObjectNode[set.nets().size()];
+            for (int i = 0; i < set.nets().size(); i++) {
+                String key = set.name() + "/" + i;
+                ObjectNode predicted = predictedDone.get(key);
+                ObjectNode baselines = baselinesDone.get(key);
+                if (predicted != null && baselines != null) {
+                    results[k][i] = merge(i, predicted, baselines);
+                    continue;
                 }
+                int kk = k;
+                int ii = i;
+                jobs.add(() -> {
+                    ObjectNode p = predicted != null ? predicted : predictedFigures(set.nets().get(ii), test);
+                    if (predicted == null && journals != null) {
+                        journals.predicted().append(key, p);
+                    }
+                    ObjectNode b = baselines != null ? baselines : baselineFigures(set.nets().get(ii), test);
+                    if (baselines == null && journals != null) {
+                        journals.baselines().append(key, b);
+                    }
+                    ObjectNode n = merge(ii, p, b);
+                    results[kk][ii] = n;
+                    log.accept(String.format(Locale.ROOT, "accuracy %s %d/%d: %s", set.name(), ii + 1,
+                            set.nets().size(), n));
+                    return null;
+                });
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the accuracy part", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        ParallelTasks.run(workers, jobs, "the accuracy part");
         ArrayNode out = mapper.createArrayNode();
         for (int k = 0; k < sets.size(); k++) {
             NetSet set = sets.get(k);
@@ -542,25 +528,12 @@ public final class GhnBenchmark {
      * keep that many cores busy.
      */
     static double convMacsPerSecond(int repeats, int threads) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<Double>> fs = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                fs.add(pool.submit(() -> convMacsPerSecond(repeats)));
-            }
-            double sum = 0;
-            for (Future<Double> f : fs) {
-                sum += f.get();
-            }
-            return sum;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while timing the convolution baseline", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("convolution baseline failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Double>> jobs = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            jobs.add(() -> convMacsPerSecond(repeats));
         }
+        return ParallelTasks.run(threads, jobs, "the convolution baseline").stream().mapToDouble(Double::doubleValue)
+                .sum();
     }
 
     /** The same on the calling thread alone. */

@@ -10,11 +10,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
+import org.ghnas.experiments.bench.ParallelTasks;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.PredictedParameters;
 import org.ghnas.space.data.ImageDataset;
@@ -189,26 +187,15 @@ final class SurrogateFitCommand implements Runnable {
                     "GHN accuracy of %d test nets (the baseline:ghn_accuracy row), %d at a time...%n", missing.size(),
                     threads);
             spec.commandLine().getOut().flush();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int i : missing) {
-                    futures.add(pool.submit(() -> {
-                        PredictedParameters p = ghn.predict(test.get(i).spec());
-                        acc[i] = SgdTrainer.accuracy(RunnableNetwork.of(p.plan()), p.toNetworkParameters(), images, 64);
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while evaluating the GHN's accuracy", e);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            } finally {
-                pool.shutdownNow();
+            List<Callable<Void>> jobs = new ArrayList<>();
+            for (int i : missing) {
+                jobs.add(() -> {
+                    PredictedParameters p = ghn.predict(test.get(i).spec());
+                    acc[i] = SgdTrainer.accuracy(RunnableNetwork.of(p.plan()), p.toNetworkParameters(), images, 64);
+                    return null;
+                });
             }
+            ParallelTasks.run(threads, jobs, "the GHN-accuracy baseline");
         }
         StringBuilder csv = new StringBuilder("index,ghn_accuracy\n");
         for (int i = 0; i < acc.length; i++) {
