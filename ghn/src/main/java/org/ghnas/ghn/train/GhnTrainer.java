@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.ghnas.ghn.io.TensorArchive;
 import org.ghnas.ghn.model.Ghn2;
 import org.ghnas.ghn.model.Parameter;
 import org.ghnas.space.NetworkSpec;
+import org.ghnas.space.Norm;
 import org.ghnas.space.data.ImageBatch;
 import org.ghnas.space.data.ImageDataset;
 import org.ghnas.space.plan.InputShape;
@@ -182,7 +184,7 @@ public final class GhnTrainer implements AutoCloseable {
             config = stored;
         } else if (!config.continues(stored)) {
             throw new IllegalArgumentException("the config differs from the run in " + checkpoint
-                    + " (only steps, lrMilestones, lrGamma and sampleWidthsFrom may change on resume)");
+                    + " (only steps, lrMilestones, lrGamma, sampleWidthsFrom and bnFreeShare may change on resume)");
         }
         JsonNode data = meta.path("dataset");
         if (!data.path("name").asText().equals(train.name()) || data.path("size").asInt() != train.size()) {
@@ -226,6 +228,40 @@ public final class GhnTrainer implements AutoCloseable {
         return mix(seed, step) | Long.MIN_VALUE;
     }
 
+    /** The nets that step {@code t} trains on: a function of the config's seed and {@code t} alone. */
+    List<NetworkSpec> nets(long t) {
+        List<NetworkSpec> specs = DeepNets1MSampler.builder(trainingSamplerSeed(config.seed(), t))
+                .channels(config.channels()).fcDim(config.fcDim()).build().sample(config.metaBatch());
+        if (config.bnFreeShare() > 0) {
+            specs = withBnFreeShare(specs, t);
+        }
+        if (config.samplesWidthsAt(t)) {
+            // a stream of its own, so that a run with drawn widths trains on the same genotypes as one without
+            RandomGenerator rng = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), 0x77696474L), t));
+            WidthSampler widths = new WidthSampler(config.channels(), config.fcDim());
+            specs = specs.stream().map(s -> widths.widen(s, rng)).toList();
+        }
+        return specs;
+    }
+
+    /**
+     * {@code specs} with each net replaced, with probability {@link GhnTrainingConfig#bnFreeShare}, by the next
+     * BN-free net of an in-distribution sampler of its own (sign bit set like every training seed), so the genotypes
+     * of the other nets stay those of a run without it.
+     */
+    private List<NetworkSpec> withBnFreeShare(List<NetworkSpec> specs, long t) {
+        RandomGenerator rng = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), 0x626e6672L), t));
+        Iterator<NetworkSpec> bnFree = DeepNets1MSampler
+                .builder(trainingSamplerSeed(mix(config.seed(), 0x626e6673L), t))
+                .channels(config.channels()).fcDim(config.fcDim()).build().stream()
+                .filter(s -> s.norm() == Norm.NONE).iterator();
+        List<NetworkSpec> out = new ArrayList<>(specs.size());
+        for (NetworkSpec s : specs) {
+            out.add(rng.nextDouble() < config.bnFreeShare() ? bnFree.next() : s);
+        }
+        return out;
+    }
+
     /**
      * The outcome of one step.
      *
@@ -243,14 +279,7 @@ public final class GhnTrainer implements AutoCloseable {
     public StepResult step() {
         long t = step;
         ghn.zeroGrad();
-        List<NetworkSpec> specs = DeepNets1MSampler.builder(trainingSamplerSeed(config.seed(), t))
-                .channels(config.channels()).fcDim(config.fcDim()).build().sample(config.metaBatch());
-        if (config.samplesWidthsAt(t)) {
-            // a stream of its own, so that a run with drawn widths trains on the same genotypes as one without
-            RandomGenerator rng = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), 0x77696474L), t));
-            WidthSampler widths = new WidthSampler(config.channels(), config.fcDim());
-            specs = specs.stream().map(s -> widths.widen(s, rng)).toList();
-        }
+        List<NetworkSpec> specs = nets(t);
         ImageBatch batch = batch(t);
         NetOutcome[] outcomes = runNets(t, specs, batch);
         double lossSum = 0;

@@ -40,16 +40,21 @@ import org.ghnas.space.io.StrictYaml;
  *                          them, scaled to {@code channels} and {@code fcDim} (up to 4x; {@link WidthSampler}); -1:
  *                          never, every net at {@code channels} and {@code fcDim}. Like the learning-rate schedule it
  *                          may change on resume, so a long run at the base width can branch into mixed widths
+ * @param bnFreeShare       probability that a training net is replaced by an in-distribution net without
+ *                          BatchNorm (the reference's sampler draws about 3% of those: only nets of at most 5 cells
+ *                          and 2 steps may be BN-free); 0 keeps the reference's distribution. BN-free nets leave
+ *                          each layer's scale to the predicted weights, which 3% of the draws teach too slowly
+ *                          here (facts §4 trains on ~2000x more draws). May change on resume
  * @implNote Immutable value type.
  */
 public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
                                 double learningRate, double weightDecay, double gradClip, int checkpointEvery,
                                 int hidden, int virtualEdgeCutoff, List<Integer> lrMilestones, double lrGamma,
-                                int sampleWidthsFrom) {
+                                int sampleWidthsFrom, double bnFreeShare) {
 
     private static final List<String> FIELDS = List.of("seed", "steps", "metaBatch", "channels", "fcDim",
             "batchSize", "learningRate", "weightDecay", "gradClip", "checkpointEvery", "hidden", "virtualEdgeCutoff",
-            "lrMilestones", "lrGamma", "sampleWidthsFrom");
+            "lrMilestones", "lrGamma", "sampleWidthsFrom", "bnFreeShare");
 
     /** Compact constructor that validates every field. */
     public GhnTrainingConfig {
@@ -88,6 +93,19 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
             throw new IllegalArgumentException("sampleWidthsFrom must be a step >= 0 (or -1 for never), but was "
                     + sampleWidthsFrom + ".");
         }
+        if (!(bnFreeShare >= 0 && bnFreeShare <= 1)) {
+            throw new IllegalArgumentException("bnFreeShare must be a probability in [0, 1], but was " + bnFreeShare
+                    + ".");
+        }
+    }
+
+    /** A config with the reference's share of BN-free nets. */
+    public GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
+                             double learningRate, double weightDecay, double gradClip, int checkpointEvery,
+                             int hidden, int virtualEdgeCutoff, List<Integer> lrMilestones, double lrGamma,
+                             int sampleWidthsFrom) {
+        this(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay, gradClip, checkpointEvery,
+                hidden, virtualEdgeCutoff, lrMilestones, lrGamma, sampleWidthsFrom, 0);
     }
 
     /** A config with a constant learning rate (no milestones). */
@@ -95,7 +113,7 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                              double learningRate, double weightDecay, double gradClip, int checkpointEvery,
                              int hidden, int virtualEdgeCutoff) {
         this(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay, gradClip, checkpointEvery,
-                hidden, virtualEdgeCutoff, List.of(), 0.1, -1);
+                hidden, virtualEdgeCutoff, List.of(), 0.1, -1, 0);
     }
 
     /** The Adam step size of 0-based step {@code step}: {@code learningRate} times lrGamma per milestone reached. */
@@ -116,8 +134,8 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
 
     /**
      * Whether a run with this config can continue one trained with {@code other}: the same in everything but the
-     * step count, the learning-rate schedule and the step from which widths are sampled, which may be extended or
-     * changed for the steps still to come.
+     * step count, the learning-rate schedule, the step from which widths are sampled and the share of BN-free nets,
+     * which may be extended or changed for the steps still to come.
      */
     public boolean continues(GhnTrainingConfig other) {
         return withSchedule(other).withSteps(other.steps).equals(other);
@@ -134,7 +152,7 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
      * constant learning rate.
      */
     public static GhnTrainingConfig defaults() {
-        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50, List.of(), 0.1, -1);
+        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50, List.of(), 0.1, -1, 0);
     }
 
     /** The GHN this run trains: GHN-2 with this run's hidden width and virtual-edge cutoff, 10 classes. */
@@ -145,20 +163,21 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
     /** A copy with another step count. */
     public GhnTrainingConfig withSteps(int n) {
         return new GhnTrainingConfig(seed, n, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
-                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, sampleWidthsFrom);
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, sampleWidthsFrom,
+                bnFreeShare);
     }
 
-    /** A copy with the learning-rate schedule and the width-sampling start of {@code other}. */
+    /** A copy with the learning-rate schedule, the width-sampling start and the BN-free share of {@code other}. */
     public GhnTrainingConfig withSchedule(GhnTrainingConfig other) {
         return new GhnTrainingConfig(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
                 gradClip, checkpointEvery, hidden, virtualEdgeCutoff, other.lrMilestones, other.lrGamma,
-                other.sampleWidthsFrom);
+                other.sampleWidthsFrom, other.bnFreeShare);
     }
 
     /** A copy whose nets get drawn widths from 0-based step {@code step} on (-1: never). */
     public GhnTrainingConfig withSampleWidthsFrom(int step) {
         return new GhnTrainingConfig(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
-                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, step);
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, step, bnFreeShare);
     }
 
     /** The config as a JSON object with one key per field. */
@@ -172,6 +191,10 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
         o.put("lrGamma", lrGamma);
         if (sampleWidthsFrom >= 0) {
             o.put("sampleWidthsFrom", sampleWidthsFrom);
+        }
+        if (bnFreeShare > 0) {
+            // absent at 0, so checkpoints of runs without it keep their bytes
+            o.put("bnFreeShare", bnFreeShare);
         }
         return o;
     }
@@ -199,7 +222,8 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                     y.intOf("hidden", d.hidden),
                     y.intOf("virtualEdgeCutoff", d.virtualEdgeCutoff),
                     milestones(y), y.doubleOf("lrGamma", d.lrGamma),
-                    y.intOf("sampleWidthsFrom", d.sampleWidthsFrom));
+                    y.intOf("sampleWidthsFrom", d.sampleWidthsFrom),
+                    y.doubleOf("bnFreeShare", d.bnFreeShare));
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) {
                 throw e;

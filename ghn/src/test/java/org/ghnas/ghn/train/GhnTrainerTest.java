@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.ghnas.ghn.io.MalformedArchiveException;
 import org.ghnas.ghn.model.Parameter;
 import org.ghnas.space.NetworkSpec;
+import org.ghnas.space.Norm;
 import org.ghnas.space.data.ImageDataset;
 import org.ghnas.space.sample.DeepNets1MSampler;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,32 @@ class GhnTrainerTest {
         assertThat(resumed.config().lrMilestones()).containsExactly(2);
     }
 
+    @Test
+    void givenABnFreeShare_thenThatShareOfTheNetsIsReplacedByInDistributionNetsWithoutBatchNorm() {
+        GhnTrainingConfig reference = TINY.withSteps(400);
+        GhnTrainingConfig half = reference.withSchedule(new GhnTrainingConfig(3, 400, 2, 8, 16, 8, 1e-2, 1e-5, 5.0,
+                10, 8, 50, List.of(), 0.1, -1, 0.5));
+        int replaced = 0;
+        try (GhnTrainer a = GhnTrainer.start(reference, images(), 1); GhnTrainer b = GhnTrainer.start(half, images(), 1)) {
+            for (long t = 0; t < 200; t++) {
+                List<NetworkSpec> kept = a.nets(t);
+                List<NetworkSpec> mixed = b.nets(t);
+                assertThat(b.nets(t)).isEqualTo(mixed);
+                for (int j = 0; j < kept.size(); j++) {
+                    if (!mixed.get(j).equals(kept.get(j))) {
+                        replaced++;
+                        // the in-distribution sampler only lets shallow nets go without BatchNorm
+                        assertThat(mixed.get(j).norm()).isEqualTo(Norm.NONE);
+                        assertThat(mixed.get(j).cells()).isLessThanOrEqualTo(5);
+                        assertThat(mixed.get(j).channels()).isEqualTo(8);
+                    }
+                }
+            }
+        }
+        // 400 draws at probability 1/2: 200 expected, 3.5 standard deviations either side
+        assertThat(replaced).isBetween(165, 235);
+    }
+
     /** Resumes TINY's step-2 checkpoint under {@code changed} for two steps; asserts it equals 4 steps of it. */
     private static GhnTrainer assertResumedWithEqualsScheduled(GhnTrainingConfig changed, Path dir) {
         ImageDataset data = images();
@@ -150,7 +177,7 @@ class GhnTrainerTest {
         assertThatThrownBy(() -> GhnTrainer.resume(ckpt, data, 1, wider))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(ckpt.toString())
-                .hasMessageContaining("only steps, lrMilestones, lrGamma and sampleWidthsFrom may change");
+                .hasMessageContaining("only steps, lrMilestones, lrGamma, sampleWidthsFrom and bnFreeShare may change");
     }
 
     @Test

@@ -63,6 +63,18 @@ class GhnTrainingConfigTest {
         assertThat(yaml("learningRate: 0.01\n").continues(run)).isFalse();
         assertThat(run.withSteps(5).continues(run)).isTrue();
         assertThat(yaml("sampleWidthsFrom: 14000\n").continues(run)).isTrue();
+        assertThat(yaml("bnFreeShare: 0.25\n").continues(run)).isTrue();
+    }
+
+    @Test
+    void givenBnFreeShare_thenItIsAProbabilityWrittenOnlyWhenSet() {
+        GhnTrainingConfig c = yaml("bnFreeShare: 0.25\n");
+
+        assertThat(c.bnFreeShare()).isEqualTo(0.25);
+        assertThat(GhnTrainingConfig.fromJson(c.toJson(), "json")).isEqualTo(c);
+        assertThat(GhnTrainingConfig.defaults().toJson().has("bnFreeShare")).isFalse();
+        assertThatThrownBy(() -> yaml("bnFreeShare: 1.5\n"))
+                .hasMessage("run.yaml: bnFreeShare: bnFreeShare must be a probability in [0, 1], but was 1.5.");
     }
 
     @Test
