@@ -4,7 +4,7 @@
 Usage: scripts/compare-bench.py A/benchmark.json B/benchmark.json [SPECS.json SET KEY]
 Prints, per set of held-out nets both runs measured: the number of nets, both means, their difference and on how
 many nets B is ahead of A. With SPECS.json (the set's nets, e.g. `ghnas space sample --channels 8 --n 100 --seed 0`),
-SET (e.g. id) and KEY (a spec field, e.g. fc_layers), also the difference per value of that field.
+SET (e.g. id) and KEY (a spec field, e.g. fc_layers), also both means and their difference per value of that field.
 """
 import json
 import sys
@@ -35,9 +35,12 @@ def main(argv):
         name, key = argv[4], argv[5]
         groups = {}
         for i in sorted(set(a[name]) & set(b[name])):
-            groups.setdefault(json.dumps(specs[i][key]), []).append(b[name][i] - a[name][i])
-        for value, diffs in sorted(groups.items()):
-            print(f"{name} {key}={value}: n={len(diffs)} mean B-A {sum(diffs) / len(diffs):+.2f}")
+            groups.setdefault(specs[i][key], []).append((a[name][i], b[name][i]))
+        # numeric fields (n_cells, fc_layers) in numeric order
+        for value, pairs in sorted(groups.items(), key=lambda g: json.dumps(g[0]) if not isinstance(g[0], (int, float)) else f"{g[0]:012.3f}"):
+            ma = sum(p[0] for p in pairs) / len(pairs)
+            mb = sum(p[1] for p in pairs) / len(pairs)
+            print(f"{name} {key}={json.dumps(value)}: n={len(pairs)} mean A {ma:.2f}, B {mb:.2f}, B-A {mb - ma:+.2f}")
 
 
 if __name__ == '__main__':
