@@ -35,12 +35,18 @@ def main(argv):
         name, key = argv[4], argv[5]
         groups = {}
         for i in sorted(set(a[name]) & set(b[name])):
-            groups.setdefault(specs[i][key], []).append((a[name][i], b[name][i]))
-        # numeric fields (n_cells, fc_layers) in numeric order
-        for value, pairs in sorted(groups.items(), key=lambda g: json.dumps(g[0]) if not isinstance(g[0], (int, float)) else f"{g[0]:012.3f}"):
+            groups.setdefault(json.dumps(specs[i][key]), []).append((a[name][i], b[name][i]))
+        for value, pairs in sorted(groups.items(), key=lambda g: field_order(g[0])):
             ma = sum(p[0] for p in pairs) / len(pairs)
             mb = sum(p[1] for p in pairs) / len(pairs)
-            print(f"{name} {key}={json.dumps(value)}: n={len(pairs)} mean A {ma:.2f}, B {mb:.2f}, B-A {mb - ma:+.2f}")
+            print(f"{name} {key}={value}: n={len(pairs)} mean A {ma:.2f}, B {mb:.2f}, B-A {mb - ma:+.2f}")
+
+
+def field_order(text):
+    """Numbers (n_cells, fc_layers) in numeric order, then any other values in text order."""
+    value = json.loads(text)
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return (0, value, '') if numeric else (1, 0, text)
 
 
 if __name__ == '__main__':

@@ -99,15 +99,6 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
         }
     }
 
-    /** A config with the reference's share of BN-free nets. */
-    public GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
-                             double learningRate, double weightDecay, double gradClip, int checkpointEvery,
-                             int hidden, int virtualEdgeCutoff, List<Integer> lrMilestones, double lrGamma,
-                             int sampleWidthsFrom) {
-        this(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay, gradClip, checkpointEvery,
-                hidden, virtualEdgeCutoff, lrMilestones, lrGamma, sampleWidthsFrom, 0);
-    }
-
     /** A config with a constant learning rate (no milestones). */
     public GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
                              double learningRate, double weightDecay, double gradClip, int checkpointEvery,

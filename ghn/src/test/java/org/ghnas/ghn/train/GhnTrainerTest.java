@@ -119,7 +119,7 @@ class GhnTrainerTest {
         // Given a run scheduled from the start to divide its rate by 10 from step 2, and a constant-rate one
         // checkpointed at step 2
         GhnTrainingConfig decayed = TINY.withSchedule(new GhnTrainingConfig(3, 100, 2, 8, 16, 8, 1e-2, 1e-5, 5.0, 10,
-                8, 50, List.of(2), 0.1, -1));
+                8, 50, List.of(2), 0.1, -1, 0));
 
         // When the latter is resumed with the decay, then it trains as the former did
         GhnTrainer resumed = assertResumedWithEqualsScheduled(decayed, dir);
