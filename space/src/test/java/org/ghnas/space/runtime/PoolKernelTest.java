@@ -22,8 +22,8 @@ class PoolKernelTest {
     }
 
     @ParameterizedTest(name = "{0} k={1} s={2} p={3} on {4}x{4}")
-    @CsvSource({"max,3,1,1,6", "max,3,2,1,7", "avg,3,1,1,6", "avg,3,2,1,7", "avg,3,2,1,8", "avg,5,1,2,7",
-        "avg,3,1,1,2"})
+    @CsvSource({"max,3,1,1,6", "max,3,2,1,7", "max,3,1,1,1", "max,3,1,1,11", "max,2,1,0,5", "max,5,1,2,7",
+        "avg,3,1,1,6", "avg,3,2,1,7", "avg,3,2,1,8", "avg,5,1,2,7", "avg,3,1,1,2"})
     void givenPooling_whenBackward_thenMatchesFiniteDifferences(String kind, int k, int s, int p, int size) {
         SplittableRandom rng = new SplittableRandom(size * 17L + s);
         INDArray x = Tensors.random(rng, 2, 2, size, size);
@@ -37,6 +37,26 @@ class PoolKernelTest {
                 ? PoolKernel.avgBackward(x.castTo(DataType.FLOAT), dy.castTo(DataType.FLOAT), k, s, p)
                 : PoolKernel.maxBackward(x.castTo(DataType.FLOAT), dy.castTo(DataType.FLOAT), k, s, p);
         Tensors.assertClose(single, dx, 1e-6);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"DOUBLE", "FLOAT"})
+    void givenTiedWindows_whenMaxBackward_thenEachGradientGoesToTheFirstMaximumOnly(DataType type) {
+        // a plane of zeros, as after a ReLU: every window is a tie, won by its first in-bounds input
+        INDArray x = org.nd4j.linalg.factory.Nd4j.zeros(type, 1, 1, 4, 5);
+        INDArray dy = Tensors.random(new SplittableRandom(3), 1, 1, 4, 5).castTo(type);
+
+        INDArray dx = PoolKernel.maxBackward(x, dy, 3, 1, 1);
+
+        double[] expected = new double[20];
+        double[] g = Tensors.values(dy);
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 5; j++) {
+                expected[Math.max(0, i - 1) * 5 + Math.max(0, j - 1)] += g[i * 5 + j];
+            }
+        }
+        Tensors.assertClose(dx, org.nd4j.linalg.factory.Nd4j.create(expected, new long[] {1, 1, 4, 5},
+                DataType.DOUBLE), 1e-6);
     }
 
     @Test
