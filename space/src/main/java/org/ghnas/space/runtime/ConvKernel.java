@@ -46,7 +46,15 @@ final class ConvKernel {
         long[] ys = outputShape(x, w, g);
         CustomOps.requireSameShape(dy, ys, "dy");
         if (dy.dataType() == DataType.FLOAT && DepthwiseConv.isFaster(g, x, w, true)) {
-            return DepthwiseConv.backward(x, w, dy, g);
+            INDArray dw = DepthwiseConv.weightGradient(x, dy, g, w.shape());
+            if (g.dilation() > 1) {
+                return new INDArray[] {DepthwiseConv.inputGradient(x, w, dy, g), dw};
+            }
+            // At stride 1, dx is the conv of dy with the kernel turned by 180 degrees and padding k - 1 - p, a
+            // forward pass that oneDNN runs faster than those loops (results/ghn/profile/training-step.md).
+            ConvGeometry turned = new ConvGeometry(g.kh(), g.kw(), 1, 1, g.kh() - 1 - g.ph(), g.kw() - 1 - g.pw(), 1,
+                    g.groups());
+            return new INDArray[] {forward(dy, turned(w), turned), dw};
         }
         if (isPolyphase(g, x)) {
             return polyphaseBackward(x, w, dy, g);
@@ -123,6 +131,19 @@ final class ConvKernel {
     private static INDArrayIndex[] phase(long[] shape, int d, int r, int q) {
         return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(),
             NDArrayIndex.interval(r, d, shape[2]), NDArrayIndex.interval(q, d, shape[3])};
+    }
+
+    /** w [out, in, kh, kw] turned by 180 degrees in its two kernel axes. */
+    private static INDArray turned(INDArray w) {
+        float[] v = w.dup('c').data().asFloat();
+        int taps = (int) (w.size(2) * w.size(3));
+        float[] f = new float[v.length];
+        for (int base = 0; base < v.length; base += taps) {
+            for (int t = 0; t < taps; t++) {
+                f[base + t] = v[base + taps - 1 - t];
+            }
+        }
+        return Nd4j.createFromArray(f).reshape(w.shape());
     }
 
     private static boolean isDepthwise(ConvGeometry g) {

@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * results/ghn/profile/kernels-*.txt): backward at stride 1 on maps of 16x16 and more (5x5 C=16 32x32: 70 vs 42;
  * 5x5 C=48 16x16: 61 vs 34), and dilated convs at stride 1 both ways (3x3 dil 2 C=16 32x32: 68 vs 23; C=32 8x8:
  * 11 vs 5), which libnd4j runs through the polyphase detour of {@link ConvKernel}. libnd4j (oneDNN) keeps the
- * undilated forward passes, strided convs and small undilated maps, where these loops measured slower.
+ * undilated forward passes, strided convs and small undilated maps, where these loops measured slower, and the input
+ * gradient of undilated convs, which {@link ConvKernel} computes as a forward conv with the turned kernel.
  */
 final class DepthwiseConv {
     private DepthwiseConv() {}
@@ -58,15 +59,12 @@ final class DepthwiseConv {
     }
 
     /**
-     * Returns {dx, dw}, dw in the PyTorch layout [C, 1, kh, kw] of {@code w}. dx correlates the upstream gradient,
-     * framed by kernel-sized zero margins, with the flipped kernel; the weight gradient multiplies the upstream
-     * gradient, laid out at the padded input's row pitch with zeros in the extra columns, by the input window each
-     * tap read, elementwise over the batch, and reduces once per channel.
+     * dx: the upstream gradient, framed by kernel-sized zero margins, correlated with the flipped kernel. For
+     * undilated convs {@link ConvKernel} runs that correlation as a forward conv on oneDNN, which is faster.
      */
-    static INDArray[] backward(INDArray x, INDArray w, INDArray dy, ConvGeometry g) {
+    static INDArray inputGradient(INDArray x, INDArray w, INDArray dy, ConvGeometry g) {
         Planes p = new Planes(x, g, dy.shape());
         float[] kernel = w.dup('c').data().asFloat();
-        FloatBuffer xb = HostFloats.read(x);
         FloatBuffer gb = HostFloats.read(dy);
         INDArray dx = CustomOps.result(DataType.FLOAT, x.shape());
         FloatBuffer db = HostFloats.forWriting(dx);
@@ -74,15 +72,51 @@ final class DepthwiseConv {
         int marginY = (g.kh() - 1) * g.dilation();
         int marginX = (g.kw() - 1) * g.dilation();
         int framePitch = marginX + p.w + g.pw() + p.ow;
-        float[] padded = p.paddedPlane();
         float[] upstream = new float[p.oh * p.ow];
         float[] frame = new float[(marginY + p.h + g.ph() + p.oh + 1) * framePitch];
         float[] dxWide = new float[p.h * framePitch];
         float[] dxWindow = new float[dxWide.length];
+        for (int c = 0; c < p.channels; c++) {
+            for (int n = 0; n < p.batch; n++) {
+                int plane = n * p.channels + c;
+                gb.get(plane * upstream.length, upstream, 0, upstream.length);
+                for (int oy = 0; oy < p.oh; oy++) {
+                    System.arraycopy(upstream, oy * p.ow, frame, (oy + marginY) * framePitch + marginX, p.ow);
+                }
+                Arrays.fill(dxWide, 0f);
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    for (int kx = 0; kx < g.kw(); kx++) {
+                        int from = (g.ph() - ky * g.dilation() + marginY) * framePitch
+                                + g.pw() - kx * g.dilation() + marginX;
+                        System.arraycopy(frame, from, dxWindow, 0, dxWindow.length);
+                        FloatLoops.axpy(kernel[c * taps + ky * g.kw() + kx], dxWindow, dxWide);
+                    }
+                }
+                for (int iy = 0; iy < p.h; iy++) {
+                    db.put((plane * p.h + iy) * p.w, dxWide, iy * framePitch, p.w);
+                }
+            }
+        }
+        HostFloats.written(dx);
+        return dx;
+    }
+
+    /**
+     * dw in the PyTorch layout [C, 1, kh, kw] of a weight of shape {@code wShape}: the upstream gradient, laid out
+     * at the padded input's row pitch with zeros in the extra columns, times the input window each tap read,
+     * elementwise over the batch, reduced once per channel.
+     */
+    static INDArray weightGradient(INDArray x, INDArray dy, ConvGeometry g, long[] wShape) {
+        Planes p = new Planes(x, g, dy.shape());
+        FloatBuffer xb = HostFloats.read(x);
+        FloatBuffer gb = HostFloats.read(dy);
+        int taps = g.kh() * g.kw();
+        float[] padded = p.paddedPlane();
+        float[] upstream = new float[p.oh * p.ow];
         float[] wideUpstream = new float[p.oh * p.paddedW];
         float[] xWindow = new float[wideUpstream.length];
         float[][] products = new float[taps][wideUpstream.length];
-        float[] dw = new float[kernel.length];
+        float[] dw = new float[p.channels * taps];
         for (int c = 0; c < p.channels; c++) {
             for (float[] acc : products) {
                 Arrays.fill(acc, 0f);
@@ -93,22 +127,12 @@ final class DepthwiseConv {
                 gb.get(plane * upstream.length, upstream, 0, upstream.length);
                 for (int oy = 0; oy < p.oh; oy++) {
                     System.arraycopy(upstream, oy * p.ow, wideUpstream, oy * p.paddedW, p.ow);
-                    System.arraycopy(upstream, oy * p.ow, frame, (oy + marginY) * framePitch + marginX, p.ow);
                 }
-                Arrays.fill(dxWide, 0f);
                 for (int ky = 0; ky < g.kh(); ky++) {
                     for (int kx = 0; kx < g.kw(); kx++) {
-                        int t = ky * g.kw() + kx;
-                        int from = (g.ph() - ky * g.dilation() + marginY) * framePitch
-                                + g.pw() - kx * g.dilation() + marginX;
-                        System.arraycopy(frame, from, dxWindow, 0, dxWindow.length);
-                        FloatLoops.axpy(kernel[c * taps + t], dxWindow, dxWide);
                         System.arraycopy(padded, p.tapStart(ky, kx), xWindow, 0, xWindow.length);
-                        FloatLoops.multiplyAdd(wideUpstream, xWindow, products[t]);
+                        FloatLoops.multiplyAdd(wideUpstream, xWindow, products[ky * g.kw() + kx]);
                     }
-                }
-                for (int iy = 0; iy < p.h; iy++) {
-                    db.put((plane * p.h + iy) * p.w, dxWide, iy * framePitch, p.w);
                 }
             }
             for (int t = 0; t < taps; t++) {
@@ -119,8 +143,7 @@ final class DepthwiseConv {
                 dw[c * taps + t] = (float) sum;
             }
         }
-        HostFloats.written(dx);
-        return new INDArray[] {dx, Nd4j.createFromArray(dw).reshape(w.shape())};
+        return Nd4j.createFromArray(dw).reshape(wShape);
     }
 
     /** Sizes of one plane, of its zero-padded copy and of the output. */
