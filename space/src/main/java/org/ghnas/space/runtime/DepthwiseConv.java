@@ -59,8 +59,8 @@ final class DepthwiseConv {
     }
 
     /**
-     * dx: the upstream gradient, framed by kernel-sized zero margins, correlated with the flipped kernel. For
-     * undilated convs {@link ConvKernel} runs that correlation as a forward conv on oneDNN, which is faster.
+     * dx: the upstream gradient, framed by kernel-sized zero margins, correlated with the kernel turned by 180
+     * degrees. For undilated convs {@link ConvKernel} runs that correlation as a forward conv on oneDNN instead.
      */
     static INDArray inputGradient(INDArray x, INDArray w, INDArray dy, ConvGeometry g) {
         Planes p = new Planes(x, g, dy.shape());

@@ -7,10 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The backward pass of square max pooling at stride 1 on float32, one [H, W] plane at a time, in loops the JIT
- * vectorises: each
- * output's gradient goes to the first input of its window, in row-major order, that equals the window's maximum
- * (PyTorch's rule, and libnd4j's; ties are common after a ReLU, where a window of zeros sends its whole gradient to
- * one of them).
+ * vectorises: each output's gradient goes to the first input of its window, in row-major order, that equals the
+ * window's maximum (PyTorch's rule, and libnd4j's; ties are common after a ReLU, where a window of zeros sends its
+ * whole gradient to one of them).
  *
  * <p>How: the plane is padded with -infinity and every loop runs over the window positions at the padded row pitch,
  * one kernel tap at a time ({@link DepthwiseConv}'s layout), so that no loop needs a bounds check or a branch. First
