@@ -16,7 +16,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * "same" padding (p = d (k - 1) / 2) and stride 1 or d is therefore run as undilated convs on the d x d polyphase
  * components of the input (x[r::d, q::d]), whose outputs interleave into the dilated result (stride d needs only
  * the component (0, 0)). Other dilated geometries run libnd4j's generic loop. In float32, {@link DepthwiseConv}'s
- * loops take over where KernelBenchmark measured them faster.
+ * loops take over where KernelBenchmark measured them faster, and {@link PointwiseConv}'s for 1x1 convs with few
+ * channels on large maps.
  */
 final class ConvKernel {
     private ConvKernel() {}
@@ -25,6 +26,9 @@ final class ConvKernel {
         long[] ys = outputShape(x, w, g);
         if (DepthwiseConv.isFaster(g, x, w, false)) {
             return DepthwiseConv.forward(x, w, g, ys);
+        }
+        if (PointwiseConv.isFasterForward(g, x, w)) {
+            return PointwiseConv.forward(x, w);
         }
         if (isPolyphase(g, x)) {
             return polyphaseForward(x, w, g, ys);
@@ -55,6 +59,9 @@ final class ConvKernel {
             ConvGeometry turned = new ConvGeometry(g.kh(), g.kw(), 1, 1, g.kh() - 1 - g.ph(), g.kw() - 1 - g.pw(), 1,
                     g.groups());
             return new INDArray[] {forward(dy, turned(w), turned), dw};
+        }
+        if (dy.dataType() == DataType.FLOAT && PointwiseConv.isFasterBackward(g, x, w)) {
+            return PointwiseConv.backward(x, w, dy);
         }
         if (isPolyphase(g, x)) {
             return polyphaseBackward(x, w, dy, g);

@@ -130,6 +130,27 @@ class ConvKernelTest {
         Tensors.assertClose(single[1], grads[1], 1e-4);
     }
 
+    @ParameterizedTest(name = "[{0}, {1}, {2}, {2}] to {3} channels")
+    @org.junit.jupiter.params.provider.CsvSource({"2, 8, 32, 8", "1, 8, 33, 5", "2, 16, 16, 24", "2, 3, 16, 40"})
+    void givenOneByOneConvOnLargeMaps_whenFloat_thenForwardAndBackwardMatchFloat64(int n, int in, int side, int out) {
+        // the sizes at which float32 1x1 convs run PointwiseConv's loops (forward, and backward up to 8 channels);
+        // 33x33 leaves a plane that is no multiple of 8
+        ConvGeometry g = ConvGeometry.square(1, 1, 0, 1, 1);
+        SplittableRandom rng = new SplittableRandom(side);
+        INDArray x = Tensors.random(rng, n, in, side, side);
+        INDArray w = Tensors.random(rng, out, in, 1, 1);
+        INDArray dy = Tensors.random(rng, n, out, side, side);
+        INDArray[] grads = ConvKernel.backward(x, w, dy, g);
+
+        INDArray xf = x.castTo(DataType.FLOAT);
+        INDArray wf = w.castTo(DataType.FLOAT);
+        INDArray[] single = ConvKernel.backward(xf, wf, dy.castTo(DataType.FLOAT), g);
+
+        Tensors.assertClose(ConvKernel.forward(xf, wf, g), Reference.conv(x, w, g), 1e-5);
+        Tensors.assertClose(single[0], grads[0], 1e-5);
+        Tensors.assertClose(single[1], grads[1], 1e-5);
+    }
+
     @Test
     void givenGroupsOtherThanOneOrChannels_whenForward_thenRejected() {
         SplittableRandom rng = new SplittableRandom(3);
