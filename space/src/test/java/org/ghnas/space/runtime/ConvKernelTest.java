@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -131,7 +132,7 @@ class ConvKernelTest {
     }
 
     @ParameterizedTest(name = "[{0}, {1}, {2}, {2}] to {3} channels")
-    @org.junit.jupiter.params.provider.CsvSource({"2, 8, 32, 8", "1, 8, 33, 5", "2, 16, 16, 24", "2, 3, 16, 40"})
+    @CsvSource({"2, 8, 32, 8", "1, 8, 33, 5", "2, 16, 16, 24", "2, 3, 16, 40"})
     void givenOneByOneConvOnLargeMaps_whenFloat_thenForwardAndBackwardMatchFloat64(int n, int in, int side, int out) {
         // the sizes at which float32 1x1 convs run PointwiseConv's loops (forward, and backward up to 8 channels);
         // 33x33 leaves a plane that is no multiple of 8

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 class PoolKernelTest {
     @ParameterizedTest(name = "{0} k={1} s={2} p={3} on {4}x{4}")
@@ -43,7 +44,7 @@ class PoolKernelTest {
     @CsvSource({"DOUBLE", "FLOAT"})
     void givenTiedWindows_whenMaxBackward_thenEachGradientGoesToTheFirstMaximumOnly(DataType type) {
         // a plane of zeros, as after a ReLU: every window is a tie, won by its first in-bounds input
-        INDArray x = org.nd4j.linalg.factory.Nd4j.zeros(type, 1, 1, 4, 5);
+        INDArray x = Nd4j.zeros(type, 1, 1, 4, 5);
         INDArray dy = Tensors.random(new SplittableRandom(3), 1, 1, 4, 5).castTo(type);
 
         INDArray dx = PoolKernel.maxBackward(x, dy, 3, 1, 1);
@@ -55,7 +56,7 @@ class PoolKernelTest {
                 expected[Math.max(0, i - 1) * 5 + Math.max(0, j - 1)] += g[i * 5 + j];
             }
         }
-        Tensors.assertClose(dx, org.nd4j.linalg.factory.Nd4j.create(expected, new long[] {1, 1, 4, 5},
+        Tensors.assertClose(dx, Nd4j.create(expected, new long[] {1, 1, 4, 5},
                 DataType.DOUBLE), 1e-6);
     }
 
