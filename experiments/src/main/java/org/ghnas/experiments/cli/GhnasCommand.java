@@ -37,7 +37,24 @@ public final class GhnasCommand implements Runnable {
 
     /** Runs the CLI and returns its exit code (for tests and embedding). */
     public static int execute(String... args) {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        return execute(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)), args);
+    }
+
+    /**
+     * Executes {@code cl}, turning a native library that fails to load into one line as well: picocli hands only
+     * exceptions to {@link OneLineErrors}, while ND4J's backend fails with a {@link LinkageError} (most often the
+     * CUDA build on a machine without a usable NVIDIA driver), which would otherwise end in a 60-line stack trace.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (LinkageError e) {
+            cl.getErr().println("ghnas: " + OneLineErrors.nativeFailure(e));
+            if (System.getenv("GHNAS_DEBUG") != null) {
+                e.printStackTrace(cl.getErr());
+            }
+            return OneLineErrors.FAILURE;
+        }
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {

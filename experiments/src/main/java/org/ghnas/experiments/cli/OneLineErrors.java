@@ -25,6 +25,20 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         return FAILURE;
     }
 
+    /**
+     * The line for native code that failed to load: its deepest cause, and what each build needs. ND4J's CUDA backend
+     * prints its own stack trace before failing, so on a machine without a driver this line comes after it.
+     */
+    static String nativeFailure(LinkageError e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "native code failed to load, so ND4J has no backend (" + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage())
+                + "); the default build runs ND4J's CPU backend on x86-64 or arm64, the CUDA build (mvn -Pcuda)"
+                + " needs an NVIDIA driver with CUDA 11.6 and cuDNN 8.3 (set GHNAS_DEBUG=1 for the stack trace)";
+    }
+
     static String firstLine(String m) {
         if (m == null) {
             return "(no message)";
