@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * How large the shipped GHN's predicted conv weights are against He init (std sqrt(2 / fan_in)), and what that does
- * to the logits of a net on 64 Fashion-MNIST test images: the first 5 nets of a family at C=8. Args: FAMILY SEED
- * (e.g. BNFREE 4, ID 0, the benchmark's seeds).
+ * to the logits of a net on 64 Fashion-MNIST test images: the first N nets (default 5) of a family at C=8. Args:
+ * FAMILY SEED [N] (e.g. BNFREE 4 20, ID 0, the benchmark's seeds and net counts).
  */
 public final class PredictedWeightScale {
 
@@ -29,7 +29,7 @@ public final class PredictedWeightScale {
         ImageBatch batch = FashionMnist.load(FashionMnist.DEFAULT_DIR).test().batch(0, 64);
         Family fam = Family.valueOf(a[0]);
         List<NetworkSpec> nets = DeepNets1MSampler.builder(Integer.parseInt(a[1])).family(fam).channels(8).build()
-                .sample(5);
+                .sample(a.length > 2 ? Integer.parseInt(a[2]) : 5);
         for (NetworkSpec s : nets) {
             PredictedParameters p = ghn.predict(s);
             NetworkPlan plan = p.plan();
@@ -47,8 +47,8 @@ public final class PredictedWeightScale {
                 }
             }
             INDArray logits = RunnableNetwork.of(plan).predict(pp, ImageTensors.of(batch));
-            System.out.printf("%s: %d convs, mean std/He %.3f, logits abs mean %.3g, max %.3g%n", fam, convs,
-                    ratioSum / convs, logits.ameanNumber().doubleValue(), logits.amaxNumber().doubleValue());
+            System.out.printf("%s: %2d cells, %3d convs, mean std/He %.3f, logits abs mean %.3g, max %.3g%n", fam,
+                    s.cells(), convs, ratioSum / convs, logits.ameanNumber().doubleValue(), logits.amaxNumber().doubleValue());
         }
     }
 }
