@@ -48,7 +48,8 @@ public final class PredictedWeightScale {
             }
             INDArray logits = RunnableNetwork.of(plan).predict(pp, ImageTensors.of(batch));
             System.out.printf("%s: %2d cells, %3d convs, mean std/He %.3f, logits abs mean %.3g, max %.3g%n", fam,
-                    s.cells(), convs, ratioSum / convs, logits.ameanNumber().doubleValue(), logits.amaxNumber().doubleValue());
+                    s.cells(), convs, ratioSum / convs, logits.ameanNumber().doubleValue(),
+                    logits.amaxNumber().doubleValue());
         }
     }
 }

@@ -34,9 +34,10 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return "native code failed to load, so ND4J has no backend (" + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage())
-                + "); the default build runs ND4J's CPU backend on x86-64 or arm64, the CUDA build (mvn -Pcuda)"
-                + " needs an NVIDIA driver with CUDA 11.6 and cuDNN 8.3 (set GHNAS_DEBUG=1 for the stack trace)";
+        return "native code failed to load, so ND4J has no backend (" + root.getClass().getSimpleName() + ": "
+                + firstLine(root.getMessage()) + "); the default build runs ND4J's CPU backend on x86-64 or arm64,"
+                + " the CUDA build (mvn -Pcuda) needs an NVIDIA driver with CUDA 11.6 and cuDNN 8.3"
+                + " (set GHNAS_DEBUG=1 for the stack trace)";
     }
 
     static String firstLine(String m) {
