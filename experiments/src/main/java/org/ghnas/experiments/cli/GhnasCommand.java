@@ -49,7 +49,8 @@ public final class GhnasCommand implements Runnable {
         try {
             return cl.execute(args);
         } catch (LinkageError e) {
-            cl.getErr().println("ghnas: " + OneLineErrors.nativeFailure(e));
+            cl.getErr().println("ghnas: " + (OneLineErrors.isNativeFailure(e) ? OneLineErrors.nativeFailure(e)
+                    : "internal error: " + e + " (set GHNAS_DEBUG=1 for the stack trace)"));
             if (System.getenv("GHNAS_DEBUG") != null) {
                 e.printStackTrace(cl.getErr());
             }

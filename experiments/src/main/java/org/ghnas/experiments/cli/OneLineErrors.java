@@ -26,6 +26,20 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
     }
 
     /**
+     * Whether {@code e} comes from native code that would not load: an {@link UnsatisfiedLinkError}, or ND4J finding
+     * no backend (its CUDA backend swallows the link error and throws NoAvailableBackendException instead).
+     */
+    static boolean isNativeFailure(LinkageError e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnsatisfiedLinkError
+                    || t.getClass().getSimpleName().equals("NoAvailableBackendException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The line for native code that failed to load: its deepest cause, and what each build needs. ND4J's CUDA backend
      * prints its own stack trace before failing, so on a machine without a driver this line comes after it.
      */

@@ -22,6 +22,30 @@ class OneLineErrorsTest {
         }
     }
 
+    /** A class missing from a broken jar: not native code, so the line must not blame the backend. */
+    @Command(name = "missing")
+    static final class MissesAClass implements Runnable {
+        @Override
+        public void run() {
+            throw new NoClassDefFoundError("org/ghnas/Missing");
+        }
+    }
+
+    @Test
+    void givenMissingJavaClass_whenExecute_thenExit1WithOneInternalErrorLine() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new MissesAClass());
+        cl.setErr(new PrintWriter(err, true));
+
+        int code = GhnasCommand.execute(cl);
+
+        assertThat(code).isEqualTo(OneLineErrors.FAILURE);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString())
+                .startsWith("ghnas: internal error: java.lang.NoClassDefFoundError: org/ghnas/Missing")
+                .doesNotContain("ND4J");
+    }
+
     @Test
     void givenNativeLibraryThatCannotLoad_whenExecute_thenExit1WithOneLineNamingTheLibraryAndTheBuilds() {
         StringWriter out = new StringWriter();
