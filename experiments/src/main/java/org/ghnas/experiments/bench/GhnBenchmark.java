@@ -27,6 +27,7 @@ import org.ghnas.space.runtime.NetworkParameters;
 import org.ghnas.space.runtime.RunnableNetwork;
 import org.ghnas.space.runtime.SgdConfig;
 import org.ghnas.space.runtime.SgdTrainer;
+import org.ghnas.space.runtime.VectorApi;
 import org.ghnas.space.runtime.Workspaces;
 import org.ghnas.space.sample.DeepNets1MSampler;
 import org.ghnas.space.sample.Family;
@@ -259,6 +260,7 @@ public final class GhnBenchmark {
         r.put("dataset", data.name());
         r.put("available_processors", Runtime.getRuntime().availableProcessors());
         r.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        r.put("vector_api_kernels", VectorApi.available());
         r.set("settings", settings.toJson());
         r.set("accuracy", accuracy());
         r.set("latency", latency());
@@ -613,7 +615,11 @@ public final class GhnBenchmark {
         b.append("- checkpoint: ").append(r.path("checkpoint").asText("(not recorded)")).append(", weights SHA-256 `")
                 .append(r.path("ghn_sha256").asText()).append("`\n");
         b.append("- machine: ").append(r.path("available_processors").asInt()).append(" available processors, ")
-                .append("OMP_NUM_THREADS=").append(r.path("omp_num_threads").asText()).append("\n");
+                .append("OMP_NUM_THREADS=").append(r.path("omp_num_threads").asText());
+        if (r.has("vector_api_kernels")) {
+            b.append(", Vector API kernels ").append(r.path("vector_api_kernels").asBoolean() ? "on" : "off");
+        }
+        b.append("\n");
         JsonNode s = r.path("settings");
         b.append("- dataset: ").append(r.path("dataset").asText()).append(", first ")
                 .append(s.path("test_images").asInt()).append(" test images, batches of 64, BN on batch statistics; ")

@@ -17,7 +17,7 @@ final class AttentionBackward {
     private AttentionBackward() {}
 
     /** Returns d qkv [N, 3*inner, H, W] for the float32 cache and upstream gradient [N, inner, H, W]. */
-    static INDArray of(AttentionKernel.Cache c, INDArray dy) {
+    static INDArray of(AttentionKernel.Batched c, INDArray dy) {
         int batch = (int) c.v().size(0);
         int dimHead = (int) c.v().size(1);
         int tokens = (int) c.v().size(2);

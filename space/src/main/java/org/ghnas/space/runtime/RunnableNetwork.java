@@ -306,9 +306,10 @@ public final class RunnableNetwork {
         } else if (op instanceof Op.Attention a) {
             AttentionKernel.Cache c = AttentionKernel.forward(in, a.heads());
             if (keep) {
-                c = new AttentionKernel.Cache(mem.hold(c.scaledQ()), mem.hold(c.k()), mem.hold(c.v()),
-                        mem.hold(c.attention()), c.scale(), c.qkvShape(), c.heads(), c.output());
-                pass.holdCache(id, c, c.scaledQ(), c.k(), c.v(), c.attention());
+                c = c.with(mem::hold);
+                pass.holdCache(id, c, c.arrays());
+            } else if (c instanceof AttentionKernel.Fused f) {
+                mem.release(mem.hold(f.rowStats())); // to the pool now rather than whenever the GC finds it
             }
             return c.output();
         } else if (op instanceof Op.ChannelScale) {
