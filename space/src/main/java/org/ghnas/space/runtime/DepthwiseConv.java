@@ -45,8 +45,13 @@ final class DepthwiseConv {
                 Arrays.fill(wide, 0f);
                 for (int ky = 0; ky < g.kh(); ky++) {
                     for (int kx = 0; kx < g.kw(); kx++) {
-                        System.arraycopy(padded, p.tapStart(ky, kx), window, 0, window.length);
-                        FloatLoops.axpy(kernel[c * taps + ky * g.kw() + kx], window, wide);
+                        float k = kernel[c * taps + ky * g.kw() + kx];
+                        if (VectorApi.available()) {
+                            VectorLoops.axpyFrom(k, padded, p.tapStart(ky, kx), wide, wide.length);
+                        } else {
+                            System.arraycopy(padded, p.tapStart(ky, kx), window, 0, window.length);
+                            FloatLoops.axpy(k, window, wide);
+                        }
                     }
                 }
                 for (int oy = 0; oy < p.oh; oy++) {
@@ -88,8 +93,13 @@ final class DepthwiseConv {
                     for (int kx = 0; kx < g.kw(); kx++) {
                         int from = (g.ph() - ky * g.dilation() + marginY) * framePitch
                                 + g.pw() - kx * g.dilation() + marginX;
-                        System.arraycopy(frame, from, dxWindow, 0, dxWindow.length);
-                        FloatLoops.axpy(kernel[c * taps + ky * g.kw() + kx], dxWindow, dxWide);
+                        float k = kernel[c * taps + ky * g.kw() + kx];
+                        if (VectorApi.available()) {
+                            VectorLoops.axpyFrom(k, frame, from, dxWide, dxWide.length);
+                        } else {
+                            System.arraycopy(frame, from, dxWindow, 0, dxWindow.length);
+                            FloatLoops.axpy(k, dxWindow, dxWide);
+                        }
                     }
                 }
                 for (int iy = 0; iy < p.h; iy++) {
@@ -115,12 +125,15 @@ final class DepthwiseConv {
         float[] upstream = new float[p.oh * p.ow];
         float[] wideUpstream = new float[p.oh * p.paddedW];
         float[] xWindow = new float[wideUpstream.length];
-        float[][] products = new float[taps][wideUpstream.length];
+        boolean vector = VectorApi.available();
+        float[][] products = new float[taps][vector ? 0 : wideUpstream.length];
         float[] dw = new float[p.channels * taps];
+        double[] sums = new double[taps];
         for (int c = 0; c < p.channels; c++) {
             for (float[] acc : products) {
                 Arrays.fill(acc, 0f);
             }
+            Arrays.fill(sums, 0.0);
             for (int n = 0; n < p.batch; n++) {
                 int plane = n * p.channels + c;
                 p.pad(xb, plane, padded);
@@ -130,13 +143,19 @@ final class DepthwiseConv {
                 }
                 for (int ky = 0; ky < g.kh(); ky++) {
                     for (int kx = 0; kx < g.kw(); kx++) {
-                        System.arraycopy(padded, p.tapStart(ky, kx), xWindow, 0, xWindow.length);
-                        FloatLoops.multiplyAdd(wideUpstream, xWindow, products[ky * g.kw() + kx]);
+                        int t = ky * g.kw() + kx;
+                        if (vector) {
+                            sums[t] += VectorLoops.dotFrom(wideUpstream, padded, p.tapStart(ky, kx),
+                                    wideUpstream.length);
+                        } else {
+                            System.arraycopy(padded, p.tapStart(ky, kx), xWindow, 0, xWindow.length);
+                            FloatLoops.multiplyAdd(wideUpstream, xWindow, products[t]);
+                        }
                     }
                 }
             }
             for (int t = 0; t < taps; t++) {
-                double sum = 0;
+                double sum = sums[t];
                 for (float v : products[t]) {
                     sum += v;
                 }

@@ -41,6 +41,11 @@ final class FusedBatchNorm {
     }
 
     static BatchNormKernel.Cache forwardTrain(INDArray x, INDArray gamma, INDArray beta) {
+        return forwardTrain(x, gamma, beta, VectorApi.available());
+    }
+
+    /** As {@link #forwardTrain(INDArray, INDArray, INDArray)}, with {@link VectorLoops} only where asked. */
+    static BatchNormKernel.Cache forwardTrain(INDArray x, INDArray gamma, INDArray beta, boolean vector) {
         Rows rows = Rows.of(x);
         int n = rows.n();
         int channels = rows.channels();
@@ -49,21 +54,28 @@ final class FusedBatchNorm {
         FloatBuffer xb = HostFloats.read(x);
         float[] row = new float[hw];
         double[] mean = new double[channels];
+        // The vector loops sum in float: shifted by a value of the channel, the sums stay near its spread
+        // rather than its mean.
+        float[] shift = new float[channels];
+        for (int ch = 0; ch < channels && vector; ch++) {
+            shift[ch] = xb.get(rows.row(0, ch));
+        }
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
                 xb.get(rows.row(i, ch), row, 0, hw);
-                mean[ch] += sum(row, hw);
+                mean[ch] += vector ? VectorLoops.sumShifted(row, hw, shift[ch]) : sum(row, hw);
             }
         }
         for (int ch = 0; ch < channels; ch++) {
-            mean[ch] /= count;
+            mean[ch] = shift[ch] + mean[ch] / count;
         }
         // The second pass centres before squaring: E[x^2] - E[x]^2 loses the variance of large-mean channels.
         double[] var = new double[channels];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < channels; ch++) {
                 xb.get(rows.row(i, ch), row, 0, hw);
-                var[ch] += squaredDeviations(row, hw, mean[ch]);
+                var[ch] += vector ? VectorLoops.squaredDeviations(row, hw, (float) mean[ch])
+                        : squaredDeviations(row, hw, mean[ch]);
             }
         }
         double[] g = gamma.toDoubleVector();
@@ -82,8 +94,12 @@ final class FusedBatchNorm {
                 float m = (float) mean[ch];
                 float a = scale[ch];
                 float c = (float) b[ch];
-                for (int k = 0; k < hw; k++) {
-                    row[k] = (row[k] - m) * a + c;
+                if (vector) {
+                    VectorLoops.affine(row, hw, m, a, c);
+                } else {
+                    for (int k = 0; k < hw; k++) {
+                        row[k] = (row[k] - m) * a + c;
+                    }
                 }
                 yb.put(at, row, 0, hw);
             }
@@ -94,6 +110,11 @@ final class FusedBatchNorm {
 
     /** Returns {dx, dgamma, dbeta} for a dense float32 upstream gradient; dx includes the batch-statistics paths. */
     static INDArray[] backward(BatchNormKernel.Cache c, INDArray dy) {
+        return backward(c, dy, VectorApi.available());
+    }
+
+    /** As {@link #backward(BatchNormKernel.Cache, INDArray)}, with {@link VectorLoops} only where asked. */
+    static INDArray[] backward(BatchNormKernel.Cache c, INDArray dy, boolean vector) {
         INDArray x = c.x();
         Rows rows = Rows.of(x);
         int n = rows.n();
@@ -114,8 +135,13 @@ final class FusedBatchNorm {
                 int at = rows.row(i, ch);
                 xb.get(at, xr, 0, hw);
                 gb.get(at, gr, 0, hw);
-                sumDy[ch] += sum(gr, hw);
-                sumDyCentred[ch] += centredDot(gr, xr, hw, (float) mean[ch]);
+                if (vector) {
+                    sumDy[ch] += VectorLoops.sumShifted(gr, hw, 0f);
+                    sumDyCentred[ch] += VectorLoops.centredDot(gr, xr, hw, (float) mean[ch]);
+                } else {
+                    sumDy[ch] += sum(gr, hw);
+                    sumDyCentred[ch] += centredDot(gr, xr, hw, (float) mean[ch]);
+                }
             }
         }
         float[] scaleDy = new float[channels];
@@ -140,8 +166,12 @@ final class FusedBatchNorm {
                 float a = scaleDy[ch];
                 float b = scaleCentred[ch];
                 float s = shift[ch];
-                for (int k = 0; k < hw; k++) {
-                    gr[k] = gr[k] * a + (xr[k] - m) * b + s;
+                if (vector) {
+                    VectorLoops.scaledCentredAdd(gr, xr, hw, m, a, b, s);
+                } else {
+                    for (int k = 0; k < hw; k++) {
+                        gr[k] = gr[k] * a + (xr[k] - m) * b + s;
+                    }
                 }
                 db.put(at, gr, 0, hw);
             }

@@ -51,21 +51,24 @@ class NormKernelTest {
         }
     }
 
-    @Test
-    void givenFloatActivationsFarFromZero_whenBatchNormTrain_thenOutputAndGradientsAgreeWithFloat64() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "vector loops {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void givenFloatActivationsFarFromZero_whenBatchNormTrain_thenOutputAndGradientsAgreeWithFloat64(boolean vector) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!vector || VectorApi.available(),
+                "needs --add-modules jdk.incubator.vector");
         // A training batch's shape and channels whose mean is up to 50 times their spread, as in deep predicted
         // nets: float sums of squares lose digits of the variance there, and BatchNorm's gradient amplifies them
-        // from layer to layer.
-        INDArray big = Tensors.random(rng, 32, 4, 16, 16).addi(Nd4j.createFromArray(30.0, -30.0, 0.0, 3.0)
+        // from layer to layer. 15x15 maps: rows that end in a partial vector.
+        INDArray big = Tensors.random(rng, 32, 4, 15, 15).addi(Nd4j.createFromArray(30.0, -30.0, 0.0, 3.0)
                 .reshape(1, 4, 1, 1));
-        INDArray upstream = Tensors.random(rng, 32, 4, 16, 16);
+        INDArray upstream = Tensors.random(rng, 32, 4, 15, 15);
         BatchNormKernel.Cache expected = BatchNormKernel.forwardTrain(big, gamma, beta);
         INDArray[] expectedGrads = BatchNormKernel.backward(expected, upstream);
 
-        BatchNormKernel.Cache single = BatchNormKernel.forwardTrain(big.castTo(DataType.FLOAT),
-                gamma.castTo(DataType.FLOAT), beta.castTo(DataType.FLOAT));
+        BatchNormKernel.Cache single = FusedBatchNorm.forwardTrain(big.castTo(DataType.FLOAT),
+                gamma.castTo(DataType.FLOAT), beta.castTo(DataType.FLOAT), vector);
         INDArray output = single.output().castTo(DataType.DOUBLE);
-        INDArray[] grads = BatchNormKernel.backward(single, upstream.castTo(DataType.FLOAT));
+        INDArray[] grads = FusedBatchNorm.backward(single, upstream.castTo(DataType.FLOAT), vector);
 
         assertThat(relativeError(output, expected.output())).isLessThan(3e-6);
         for (int i = 0; i < 3; i++) {

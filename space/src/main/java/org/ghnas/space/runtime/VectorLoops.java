@@ -1,0 +1,263 @@
+package org.ghnas.space.runtime;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Inner loops of the plain-loop kernels written with the Vector API, for float rows of any length (whole vectors,
+ * then a scalar tail). Sums keep one float partial sum per lane, which adds at most a row's length over the lane
+ * count (64 for a 32x32 map) terms, and add the lanes in double, lane by lane in order: a horizontal sum
+ * (reduceLanes) would be computed one way by the JIT and another by the interpreter, and results must not depend on
+ * how far the JIT has got (see {@link FusedAttention#exp}). Loaded only when {@link VectorApi#available()}.
+ */
+final class VectorLoops {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** A row length rounded up to whole vectors: rows of that length need no scalar tail. */
+    static int padded(int length) {
+        return (length + L - 1) / L * L;
+    }
+
+    private VectorLoops() {}
+
+    /** The sum of v[k] - shift over k < n; a shift near the values keeps the float partial sums small. */
+    static double sumShifted(float[] v, int n, float shift) {
+        FloatVector acc = FloatVector.zero(S);
+        int k = 0;
+        for (int end = S.loopBound(n); k < end; k += L) {
+            acc = acc.add(FloatVector.fromArray(S, v, k).sub(shift));
+        }
+        double s = lanes(acc);
+        for (; k < n; k++) {
+            s += v[k] - shift;
+        }
+        return s;
+    }
+
+    /** The sum of (v[k] - mean)^2 over k < n. */
+    static double squaredDeviations(float[] v, int n, float mean) {
+        FloatVector acc = FloatVector.zero(S);
+        int k = 0;
+        for (int end = S.loopBound(n); k < end; k += L) {
+            FloatVector d = FloatVector.fromArray(S, v, k).sub(mean);
+            acc = d.fma(d, acc);
+        }
+        double s = lanes(acc);
+        for (; k < n; k++) {
+            double d = v[k] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** The sum of g[k] * (x[k] - mean) over k < n. */
+    static double centredDot(float[] g, float[] x, int n, float mean) {
+        FloatVector acc = FloatVector.zero(S);
+        int k = 0;
+        for (int end = S.loopBound(n); k < end; k += L) {
+            acc = FloatVector.fromArray(S, x, k).sub(mean).fma(FloatVector.fromArray(S, g, k), acc);
+        }
+        double s = lanes(acc);
+        for (; k < n; k++) {
+            s += g[k] * (x[k] - mean);
+        }
+        return s;
+    }
+
+    /** v[k] = (v[k] - m) * a + c over k < n. */
+    static void affine(float[] v, int n, float m, float a, float c) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        FloatVector cv = FloatVector.broadcast(S, c);
+        int k = 0;
+        for (int end = S.loopBound(n); k < end; k += L) {
+            FloatVector.fromArray(S, v, k).sub(m).fma(av, cv).intoArray(v, k);
+        }
+        for (; k < n; k++) {
+            v[k] = (v[k] - m) * a + c;
+        }
+    }
+
+    /** g[k] = g[k] * a + (x[k] - m) * b + s over k < n. */
+    static void scaledCentredAdd(float[] g, float[] x, int n, float m, float a, float b, float s) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        FloatVector bv = FloatVector.broadcast(S, b);
+        int k = 0;
+        for (int end = S.loopBound(n); k < end; k += L) {
+            FloatVector centred = FloatVector.fromArray(S, x, k).sub(m);
+            FloatVector.fromArray(S, g, k).fma(av, centred.fma(bv, FloatVector.broadcast(S, s))).intoArray(g, k);
+        }
+        for (; k < n; k++) {
+            g[k] = g[k] * a + (x[k] - m) * b + s;
+        }
+    }
+
+    /** y[k] += alpha * x[from + k] over k < n: reads the window in place, where {@link FloatLoops} needs a copy. */
+    static void axpyFrom(float alpha, float[] x, int from, float[] y, int n) {
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        int k = 0;
+        for (int end = S.loopBound(n); k < end; k += L) {
+            FloatVector.fromArray(S, x, from + k).fma(a, FloatVector.fromArray(S, y, k)).intoArray(y, k);
+        }
+        for (; k < n; k++) {
+            y[k] += alpha * x[from + k];
+        }
+    }
+
+    /** The sum of a[k] * b[from + k] over k < n, in two chains of partial sums (an fma waits on the one before). */
+    static double dotFrom(float[] a, float[] b, int from, int n) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int k = 0;
+        for (int end = n - 2 * L; k <= end; k += 2 * L) {
+            acc0 = FloatVector.fromArray(S, a, k).fma(FloatVector.fromArray(S, b, from + k), acc0);
+            acc1 = FloatVector.fromArray(S, a, k + L).fma(FloatVector.fromArray(S, b, from + k + L), acc1);
+        }
+        for (int end = S.loopBound(n); k < end; k += L) {
+            acc0 = FloatVector.fromArray(S, a, k).fma(FloatVector.fromArray(S, b, from + k), acc0);
+        }
+        double s = lanes(acc0.add(acc1));
+        for (; k < n; k++) {
+            s += a[k] * b[from + k];
+        }
+        return s;
+    }
+
+    /**
+     * Mixes channels, as a 1x1 convolution does for one sample: y[o][p] = sum over c < in of
+     * w[o * oStride + c * cStride] * x[c][p], for o < y.length and p < the rows' length, a multiple of the lane
+     * count. Four outputs at a time stay in registers while the inputs stream past, so each input vector loaded
+     * feeds four fmas (the axpy per weight of {@link FloatLoops} loads and stores the output for every one).
+     */
+    static void mixChannels(float[][] x, int in, float[] w, int oStride, int cStride, float[][] y) {
+        int out = y.length;
+        int length = y[0].length;
+        for (int p = 0; p < length; p += L) {
+            int o = 0;
+            for (; o + 3 < out; o += 4) {
+                FloatVector a0 = FloatVector.zero(S);
+                FloatVector a1 = FloatVector.zero(S);
+                FloatVector a2 = FloatVector.zero(S);
+                FloatVector a3 = FloatVector.zero(S);
+                int w0 = o * oStride;
+                for (int c = 0; c < in; c++) {
+                    FloatVector xv = FloatVector.fromArray(S, x[c], p);
+                    int at = w0 + c * cStride;
+                    a0 = xv.fma(FloatVector.broadcast(S, w[at]), a0);
+                    a1 = xv.fma(FloatVector.broadcast(S, w[at + oStride]), a1);
+                    a2 = xv.fma(FloatVector.broadcast(S, w[at + 2 * oStride]), a2);
+                    a3 = xv.fma(FloatVector.broadcast(S, w[at + 3 * oStride]), a3);
+                }
+                a0.intoArray(y[o], p);
+                a1.intoArray(y[o + 1], p);
+                a2.intoArray(y[o + 2], p);
+                a3.intoArray(y[o + 3], p);
+            }
+            for (; o < out; o++) {
+                FloatVector a = FloatVector.zero(S);
+                for (int c = 0; c < in; c++) {
+                    a = FloatVector.fromArray(S, x[c], p).fma(FloatVector.broadcast(S, w[o * oStride + c * cStride]), a);
+                }
+                a.intoArray(y[o], p);
+            }
+        }
+    }
+
+    /**
+     * Adds the dot product of g[o] and x[c] (rows of one sample, a multiple of the lane count long) to the lane
+     * partial sums lanes[(o * in + c) * L ..] for every o < g.length and c < in: the weight gradient of a 1x1
+     * convolution, summed over the lanes by {@link #flushLanes}. Two upstream rows by four input rows at a time,
+     * eight partial sums in registers; no horizontal sum per sample, which on 8x8 maps cost more than the fmas.
+     */
+    static void channelDots(float[][] g, float[][] x, int in, float[] lanes) {
+        int out = g.length;
+        int length = g[0].length;
+        int o = 0;
+        for (; o + 1 < out; o += 2) {
+            int c = 0;
+            for (; c + 3 < in; c += 4) {
+                FloatVector s00 = FloatVector.zero(S);
+                FloatVector s01 = FloatVector.zero(S);
+                FloatVector s02 = FloatVector.zero(S);
+                FloatVector s03 = FloatVector.zero(S);
+                FloatVector s10 = FloatVector.zero(S);
+                FloatVector s11 = FloatVector.zero(S);
+                FloatVector s12 = FloatVector.zero(S);
+                FloatVector s13 = FloatVector.zero(S);
+                for (int p = 0; p < length; p += L) {
+                    FloatVector g0 = FloatVector.fromArray(S, g[o], p);
+                    FloatVector g1 = FloatVector.fromArray(S, g[o + 1], p);
+                    FloatVector x0 = FloatVector.fromArray(S, x[c], p);
+                    FloatVector x1 = FloatVector.fromArray(S, x[c + 1], p);
+                    FloatVector x2 = FloatVector.fromArray(S, x[c + 2], p);
+                    FloatVector x3 = FloatVector.fromArray(S, x[c + 3], p);
+                    s00 = g0.fma(x0, s00);
+                    s01 = g0.fma(x1, s01);
+                    s02 = g0.fma(x2, s02);
+                    s03 = g0.fma(x3, s03);
+                    s10 = g1.fma(x0, s10);
+                    s11 = g1.fma(x1, s11);
+                    s12 = g1.fma(x2, s12);
+                    s13 = g1.fma(x3, s13);
+                }
+                int at = (o * in + c) * L;
+                int next = at + in * L;
+                addInto(s00, lanes, at);
+                addInto(s01, lanes, at + L);
+                addInto(s02, lanes, at + 2 * L);
+                addInto(s03, lanes, at + 3 * L);
+                addInto(s10, lanes, next);
+                addInto(s11, lanes, next + L);
+                addInto(s12, lanes, next + 2 * L);
+                addInto(s13, lanes, next + 3 * L);
+            }
+            for (; c < in; c++) {
+                addInto(dot(g[o], x[c], length), lanes, (o * in + c) * L);
+                addInto(dot(g[o + 1], x[c], length), lanes, ((o + 1) * in + c) * L);
+            }
+        }
+        for (; o < out; o++) {
+            for (int c = 0; c < in; c++) {
+                addInto(dot(g[o], x[c], length), lanes, (o * in + c) * L);
+            }
+        }
+    }
+
+    /** The number of floats {@link #channelDots} needs per weight. */
+    static int lanesPerSum() {
+        return L;
+    }
+
+    /** sums[i] += the lanes of lanes[i * L ..] in order, then clears lanes. */
+    static void flushLanes(float[] lanes, double[] sums) {
+        for (int i = 0; i < sums.length; i++) {
+            double s = 0;
+            for (int lane = 0; lane < L; lane++) {
+                s += lanes[i * L + lane];
+                lanes[i * L + lane] = 0f;
+            }
+            sums[i] += s;
+        }
+    }
+
+    private static void addInto(FloatVector v, float[] a, int at) {
+        v.add(FloatVector.fromArray(S, a, at)).intoArray(a, at);
+    }
+
+    private static FloatVector dot(float[] a, float[] b, int length) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int p = 0; p < length; p += L) {
+            acc = FloatVector.fromArray(S, a, p).fma(FloatVector.fromArray(S, b, p), acc);
+        }
+        return acc;
+    }
+
+    private static double lanes(FloatVector acc) {
+        float[] lane = acc.toArray();
+        double s = 0;
+        for (float x : lane) {
+            s += x;
+        }
+        return s;
+    }
+}
