@@ -64,9 +64,7 @@ final class PointwiseConv {
     }
 
     static INDArray forward(INDArray x, INDArray w) {
-        if (VectorApi.available()) {
-            return forwardVector(x, w);
-        }
+        boolean vector = VectorApi.available();
         int batch = (int) x.size(0);
         int in = (int) x.size(1);
         int out = (int) w.size(0);
@@ -75,87 +73,24 @@ final class PointwiseConv {
         FloatBuffer xb = HostFloats.read(x);
         INDArray y = CustomOps.result(DataType.FLOAT, batch, out, x.size(2), x.size(3));
         FloatBuffer yb = HostFloats.forWriting(y);
-        float[][] rows = new float[in][plane];
-        float[] acc = new float[plane];
-        for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < in; c++) {
-                xb.get((n * in + c) * plane, rows[c]);
-            }
-            for (int o = 0; o < out; o++) {
-                Arrays.fill(acc, 0f);
-                for (int c = 0; c < in; c++) {
-                    FloatLoops.axpy(weights[o * in + c], rows[c], acc);
-                }
-                yb.put((n * out + o) * plane, acc);
-            }
-        }
-        HostFloats.written(y);
-        return y;
-    }
-
-    /** Returns {dx, dw}, dw in the layout [out, in, 1, 1] of {@code w}. */
-    static INDArray[] backward(INDArray x, INDArray w, INDArray dy) {
-        if (VectorApi.available()) {
-            return backwardVector(x, w, dy);
-        }
-        int batch = (int) x.size(0);
-        int in = (int) x.size(1);
-        int out = (int) w.size(0);
-        int plane = (int) (x.size(2) * x.size(3));
-        // rows padded with zeros to a multiple of 8 for FloatLoops.dot; axpy over the padding adds zeros
-        int padded = (plane + 7) & ~7;
-        float[] weights = w.dup('c').data().asFloat();
-        FloatBuffer xb = HostFloats.read(x);
-        FloatBuffer gb = HostFloats.read(dy);
-        INDArray dx = CustomOps.result(DataType.FLOAT, x.shape());
-        FloatBuffer db = HostFloats.forWriting(dx);
-        float[][] xRows = new float[in][padded];
-        float[][] gRows = new float[out][padded];
-        float[] acc = new float[padded];
-        double[] dw = new double[out * in];
-        for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < in; c++) {
-                xb.get((n * in + c) * plane, xRows[c], 0, plane);
-            }
-            for (int o = 0; o < out; o++) {
-                gb.get((n * out + o) * plane, gRows[o], 0, plane);
-            }
-            for (int c = 0; c < in; c++) {
-                Arrays.fill(acc, 0f);
-                for (int o = 0; o < out; o++) {
-                    FloatLoops.axpy(weights[o * in + c], gRows[o], acc);
-                    dw[o * in + c] += FloatLoops.dot(gRows[o], xRows[c]);
-                }
-                db.put((n * in + c) * plane, acc, 0, plane);
-            }
-        }
-        HostFloats.written(dx);
-        float[] dwFloat = new float[dw.length];
-        for (int i = 0; i < dw.length; i++) {
-            dwFloat[i] = (float) dw[i];
-        }
-        return new INDArray[] {dx, Nd4j.createFromArray(dwFloat).reshape(w.shape())};
-    }
-
-    /** {@link #forward} with the register-blocked {@link VectorLoops#mixChannels}. */
-    private static INDArray forwardVector(INDArray x, INDArray w) {
-        int batch = (int) x.size(0);
-        int in = (int) x.size(1);
-        int out = (int) w.size(0);
-        int plane = (int) (x.size(2) * x.size(3));
-        float[] weights = w.dup('c').data().asFloat();
-        FloatBuffer xb = HostFloats.read(x);
-        INDArray y = CustomOps.result(DataType.FLOAT, batch, out, x.size(2), x.size(3));
-        FloatBuffer yb = HostFloats.forWriting(y);
-        // rows padded with zeros to whole vectors; the outputs' padding is computed and dropped
-        int padded = VectorLoops.padded(plane);
-        float[][] rows = new float[in][padded];
-        float[][] outRows = new float[out][padded];
+        // the vector loops run on rows padded with zeros to whole vectors; the outputs' padding is dropped
+        int length = vector ? VectorLoops.padded(plane) : plane;
+        float[][] rows = new float[in][length];
+        float[][] outRows = new float[out][length];
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < in; c++) {
                 xb.get((n * in + c) * plane, rows[c], 0, plane);
             }
-            VectorLoops.mixChannels(rows, in, weights, in, 1, outRows);
+            if (vector) {
+                VectorLoops.mixChannels(rows, in, weights, in, 1, outRows);
+            } else {
+                for (int o = 0; o < out; o++) {
+                    Arrays.fill(outRows[o], 0f);
+                    for (int c = 0; c < in; c++) {
+                        FloatLoops.axpy(weights[o * in + c], rows[c], outRows[o]);
+                    }
+                }
+            }
             for (int o = 0; o < out; o++) {
                 yb.put((n * out + o) * plane, outRows[o], 0, plane);
             }
@@ -164,13 +99,15 @@ final class PointwiseConv {
         return y;
     }
 
-    /** {@link #backward} with {@link VectorLoops#mixChannels} for dx and {@link VectorLoops#channelDots} for dw. */
-    private static INDArray[] backwardVector(INDArray x, INDArray w, INDArray dy) {
+    /** Returns {dx, dw}, dw in the layout [out, in, 1, 1] of {@code w}. */
+    static INDArray[] backward(INDArray x, INDArray w, INDArray dy) {
+        boolean vector = VectorApi.available();
         int batch = (int) x.size(0);
         int in = (int) x.size(1);
         int out = (int) w.size(0);
         int plane = (int) (x.size(2) * x.size(3));
-        int padded = VectorLoops.padded(plane);
+        // rows padded with zeros to whole vectors, or to a multiple of 8 for FloatLoops.dot; the padding adds zeros
+        int padded = vector ? VectorLoops.padded(plane) : (plane + 7) & ~7;
         float[] weights = w.dup('c').data().asFloat();
         FloatBuffer xb = HostFloats.read(x);
         FloatBuffer gb = HostFloats.read(dy);
@@ -180,7 +117,7 @@ final class PointwiseConv {
         float[][] gRows = new float[out][padded];
         float[][] dxRows = new float[in][padded];
         double[] dw = new double[out * in];
-        float[] dwLanes = new float[out * in * VectorLoops.lanesPerSum()];
+        float[] dwLanes = vector ? new float[out * in * VectorLoops.lanesPerSum()] : null;
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < in; c++) {
                 xb.get((n * in + c) * plane, xRows[c], 0, plane);
@@ -188,12 +125,22 @@ final class PointwiseConv {
             for (int o = 0; o < out; o++) {
                 gb.get((n * out + o) * plane, gRows[o], 0, plane);
             }
-            // dx[c] = sum over o of w[o][c] dy[o]: the forward's mixing with the weight matrix transposed
-            VectorLoops.mixChannels(gRows, out, weights, 1, in, dxRows);
-            VectorLoops.channelDots(gRows, xRows, in, dwLanes);
-            // float lane sums over at most 8 samples, then double: a float sum over the whole batch lost digits
-            if (n % 8 == 7 || n == batch - 1) {
-                VectorLoops.flushLanes(dwLanes, dw);
+            if (vector) {
+                // dx[c] = sum over o of w[o][c] dy[o]: the forward's mixing with the weight matrix transposed
+                VectorLoops.mixChannels(gRows, out, weights, 1, in, dxRows);
+                VectorLoops.channelDots(gRows, xRows, in, dwLanes);
+                // float lane sums over at most 8 samples, then double: a float sum over the batch lost digits
+                if (n % 8 == 7 || n == batch - 1) {
+                    VectorLoops.flushLanes(dwLanes, dw);
+                }
+            } else {
+                for (int c = 0; c < in; c++) {
+                    Arrays.fill(dxRows[c], 0f);
+                    for (int o = 0; o < out; o++) {
+                        FloatLoops.axpy(weights[o * in + c], gRows[o], dxRows[c]);
+                        dw[o * in + c] += FloatLoops.dot(gRows[o], xRows[c]);
+                    }
+                }
             }
             for (int c = 0; c < in; c++) {
                 db.put((n * in + c) * plane, dxRows[c], 0, plane);
