@@ -34,24 +34,29 @@ final class DepthwiseConv {
         FloatBuffer xb = HostFloats.read(x);
         INDArray y = CustomOps.result(DataType.FLOAT, ys);
         FloatBuffer yb = HostFloats.forWriting(y);
-        float[] padded = p.paddedPlane();
+        boolean vector = VectorApi.available();
+        // the vector loop reads up to a vector past the last window
+        float[] padded = vector ? new float[p.paddedPlane().length + VectorLoops.lanes()] : p.paddedPlane();
         float[] wide = new float[p.oh * p.paddedW];
         float[] window = new float[wide.length];
         int taps = g.kh() * g.kw();
+        int[] from = new int[taps];
+        for (int ky = 0; ky < g.kh(); ky++) {
+            for (int kx = 0; kx < g.kw(); kx++) {
+                from[ky * g.kw() + kx] = p.tapStart(ky, kx);
+            }
+        }
         for (int n = 0; n < p.batch; n++) {
             for (int c = 0; c < p.channels; c++) {
                 int plane = n * p.channels + c;
                 p.pad(xb, plane, padded);
-                Arrays.fill(wide, 0f);
-                for (int ky = 0; ky < g.kh(); ky++) {
-                    for (int kx = 0; kx < g.kw(); kx++) {
-                        float k = kernel[c * taps + ky * g.kw() + kx];
-                        if (VectorApi.available()) {
-                            VectorLoops.axpyFrom(k, padded, p.tapStart(ky, kx), wide, wide.length);
-                        } else {
-                            System.arraycopy(padded, p.tapStart(ky, kx), window, 0, window.length);
-                            FloatLoops.axpy(k, window, wide);
-                        }
+                if (vector) {
+                    VectorLoops.correlate(padded, from, kernel, c * taps, wide);
+                } else {
+                    Arrays.fill(wide, 0f);
+                    for (int t = 0; t < taps; t++) {
+                        System.arraycopy(padded, from[t], window, 0, window.length);
+                        FloatLoops.axpy(kernel[c * taps + t], window, wide);
                     }
                 }
                 for (int oy = 0; oy < p.oh; oy++) {
@@ -78,9 +83,19 @@ final class DepthwiseConv {
         int marginX = (g.kw() - 1) * g.dilation();
         int framePitch = marginX + p.w + g.pw() + p.ow;
         float[] upstream = new float[p.oh * p.ow];
-        float[] frame = new float[(marginY + p.h + g.ph() + p.oh + 1) * framePitch];
+        boolean vector = VectorApi.available();
+        // the vector loop reads up to a vector past the last window
+        float[] frame = new float[(marginY + p.h + g.ph() + p.oh + 1) * framePitch
+                + (vector ? VectorLoops.lanes() : 0)];
         float[] dxWide = new float[p.h * framePitch];
         float[] dxWindow = new float[dxWide.length];
+        int[] from = new int[taps];
+        for (int ky = 0; ky < g.kh(); ky++) {
+            for (int kx = 0; kx < g.kw(); kx++) {
+                from[ky * g.kw() + kx] = (g.ph() - ky * g.dilation() + marginY) * framePitch
+                        + g.pw() - kx * g.dilation() + marginX;
+            }
+        }
         for (int c = 0; c < p.channels; c++) {
             for (int n = 0; n < p.batch; n++) {
                 int plane = n * p.channels + c;
@@ -88,18 +103,13 @@ final class DepthwiseConv {
                 for (int oy = 0; oy < p.oh; oy++) {
                     System.arraycopy(upstream, oy * p.ow, frame, (oy + marginY) * framePitch + marginX, p.ow);
                 }
-                Arrays.fill(dxWide, 0f);
-                for (int ky = 0; ky < g.kh(); ky++) {
-                    for (int kx = 0; kx < g.kw(); kx++) {
-                        int from = (g.ph() - ky * g.dilation() + marginY) * framePitch
-                                + g.pw() - kx * g.dilation() + marginX;
-                        float k = kernel[c * taps + ky * g.kw() + kx];
-                        if (VectorApi.available()) {
-                            VectorLoops.axpyFrom(k, frame, from, dxWide, dxWide.length);
-                        } else {
-                            System.arraycopy(frame, from, dxWindow, 0, dxWindow.length);
-                            FloatLoops.axpy(k, dxWindow, dxWide);
-                        }
+                if (vector) {
+                    VectorLoops.correlate(frame, from, kernel, c * taps, dxWide);
+                } else {
+                    Arrays.fill(dxWide, 0f);
+                    for (int t = 0; t < taps; t++) {
+                        System.arraycopy(frame, from[t], dxWindow, 0, dxWindow.length);
+                        FloatLoops.axpy(kernel[c * taps + t], dxWindow, dxWide);
                     }
                 }
                 for (int iy = 0; iy < p.h; iy++) {
@@ -129,6 +139,7 @@ final class DepthwiseConv {
         float[][] products = new float[taps][vector ? 0 : wideUpstream.length];
         float[] dw = new float[p.channels * taps];
         double[] sums = new double[taps];
+        float[] lanes = vector ? new float[taps * VectorLoops.lanesPerSum()] : null;
         for (int c = 0; c < p.channels; c++) {
             for (float[] acc : products) {
                 Arrays.fill(acc, 0f);
@@ -145,13 +156,17 @@ final class DepthwiseConv {
                     for (int kx = 0; kx < g.kw(); kx++) {
                         int t = ky * g.kw() + kx;
                         if (vector) {
-                            sums[t] += VectorLoops.dotFrom(wideUpstream, padded, p.tapStart(ky, kx),
-                                    wideUpstream.length);
+                            VectorLoops.dotIntoLanes(wideUpstream, padded, p.tapStart(ky, kx), wideUpstream.length,
+                                    lanes, t * VectorLoops.lanesPerSum());
                         } else {
                             System.arraycopy(padded, p.tapStart(ky, kx), xWindow, 0, xWindow.length);
                             FloatLoops.multiplyAdd(wideUpstream, xWindow, products[t]);
                         }
                     }
+                }
+                // float lane sums over at most 8 samples, then double
+                if (vector && (n % 8 == 7 || n == p.batch - 1)) {
+                    VectorLoops.flushLanes(lanes, sums);
                 }
             }
             for (int t = 0; t < taps; t++) {

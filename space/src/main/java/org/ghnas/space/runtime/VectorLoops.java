@@ -92,20 +92,58 @@ final class VectorLoops {
         }
     }
 
-    /** y[k] += alpha * x[from + k] over k < n: reads the window in place, where {@link FloatLoops} needs a copy. */
-    static void axpyFrom(float alpha, float[] x, int from, float[] y, int n) {
-        FloatVector a = FloatVector.broadcast(S, alpha);
+    /**
+     * dst[k] = sum over taps t of w[wFrom + t] * src[from[t] + k], for k < dst.length: a depthwise convolution of one
+     * plane, each output vector accumulated over all taps in a register (one store per vector, where an axpy per
+     * tap loads and stores the output for each). src must extend {@link #lanes()} floats past the last tap's window.
+     */
+    static void correlate(float[] src, int[] from, float[] w, int wFrom, float[] dst) {
+        int taps = from.length;
         int k = 0;
-        for (int end = S.loopBound(n); k < end; k += L) {
-            FloatVector.fromArray(S, x, from + k).fma(a, FloatVector.fromArray(S, y, k)).intoArray(y, k);
+        // four output vectors at a time: four independent fma chains instead of one waiting on each fma's latency
+        for (; k + 4 * L <= dst.length; k += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            for (int t = 0; t < taps; t++) {
+                FloatVector wt = FloatVector.broadcast(S, w[wFrom + t]);
+                int at = from[t] + k;
+                a0 = FloatVector.fromArray(S, src, at).fma(wt, a0);
+                a1 = FloatVector.fromArray(S, src, at + L).fma(wt, a1);
+                a2 = FloatVector.fromArray(S, src, at + 2 * L).fma(wt, a2);
+                a3 = FloatVector.fromArray(S, src, at + 3 * L).fma(wt, a3);
+            }
+            a0.intoArray(dst, k);
+            a1.intoArray(dst, k + L);
+            a2.intoArray(dst, k + 2 * L);
+            a3.intoArray(dst, k + 3 * L);
         }
-        for (; k < n; k++) {
-            y[k] += alpha * x[from + k];
+        for (; k < dst.length; k += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int t = 0; t < taps; t++) {
+                acc = FloatVector.fromArray(S, src, from[t] + k).fma(FloatVector.broadcast(S, w[wFrom + t]), acc);
+            }
+            if (k + L <= dst.length) {
+                acc.intoArray(dst, k);
+            } else {
+                float[] last = acc.toArray();
+                System.arraycopy(last, 0, dst, k, dst.length - k);
+            }
         }
     }
 
-    /** The sum of a[k] * b[from + k] over k < n, in two chains of partial sums (an fma waits on the one before). */
-    static double dotFrom(float[] a, float[] b, int from, int n) {
+    /** The lane count of the vectors these loops use. */
+    static int lanes() {
+        return L;
+    }
+
+    /**
+     * Adds the dot product of a[0..n) and b[from..from+n) to the lane partial sums lanes[at..at+L), in two chains
+     * (an fma waits on the one before); {@link #flushLanes} sums the lanes. No horizontal sum per call, which on
+     * small maps cost more than the products.
+     */
+    static void dotIntoLanes(float[] a, float[] b, int from, int n, float[] lanes, int at) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
         int k = 0;
@@ -116,11 +154,10 @@ final class VectorLoops {
         for (int end = S.loopBound(n); k < end; k += L) {
             acc0 = FloatVector.fromArray(S, a, k).fma(FloatVector.fromArray(S, b, from + k), acc0);
         }
-        double s = lanes(acc0.add(acc1));
+        addInto(acc0.add(acc1), lanes, at);
         for (; k < n; k++) {
-            s += a[k] * b[from + k];
+            lanes[at] += a[k] * b[from + k];
         }
-        return s;
     }
 
     /**
