@@ -36,9 +36,9 @@ final class DepthwiseConv {
         FloatBuffer yb = HostFloats.forWriting(y);
         boolean vector = VectorApi.available();
         // the vector loop reads up to a vector past the last window
-        float[] padded = vector ? new float[p.paddedPlane().length + VectorLoops.lanes()] : p.paddedPlane();
+        float[] padded = p.paddedPlane(vector ? VectorLoops.lanes() : 0);
         float[] wide = new float[p.oh * p.paddedW];
-        float[] window = new float[wide.length];
+        float[] window = vector ? null : new float[wide.length];
         int taps = g.kh() * g.kw();
         int[] from = new int[taps];
         for (int ky = 0; ky < g.kh(); ky++) {
@@ -50,15 +50,7 @@ final class DepthwiseConv {
             for (int c = 0; c < p.channels; c++) {
                 int plane = n * p.channels + c;
                 p.pad(xb, plane, padded);
-                if (vector) {
-                    VectorLoops.correlate(padded, from, kernel, c * taps, wide);
-                } else {
-                    Arrays.fill(wide, 0f);
-                    for (int t = 0; t < taps; t++) {
-                        System.arraycopy(padded, from[t], window, 0, window.length);
-                        FloatLoops.axpy(kernel[c * taps + t], window, wide);
-                    }
-                }
+                correlate(vector, padded, from, kernel, c * taps, window, wide);
                 for (int oy = 0; oy < p.oh; oy++) {
                     yb.put((plane * p.oh + oy) * p.ow, wide, oy * p.paddedW, p.ow);
                 }
@@ -88,7 +80,7 @@ final class DepthwiseConv {
         float[] frame = new float[(marginY + p.h + g.ph() + p.oh + 1) * framePitch
                 + (vector ? VectorLoops.lanes() : 0)];
         float[] dxWide = new float[p.h * framePitch];
-        float[] dxWindow = new float[dxWide.length];
+        float[] dxWindow = vector ? null : new float[dxWide.length];
         int[] from = new int[taps];
         for (int ky = 0; ky < g.kh(); ky++) {
             for (int kx = 0; kx < g.kw(); kx++) {
@@ -103,15 +95,7 @@ final class DepthwiseConv {
                 for (int oy = 0; oy < p.oh; oy++) {
                     System.arraycopy(upstream, oy * p.ow, frame, (oy + marginY) * framePitch + marginX, p.ow);
                 }
-                if (vector) {
-                    VectorLoops.correlate(frame, from, kernel, c * taps, dxWide);
-                } else {
-                    Arrays.fill(dxWide, 0f);
-                    for (int t = 0; t < taps; t++) {
-                        System.arraycopy(frame, from[t], dxWindow, 0, dxWindow.length);
-                        FloatLoops.axpy(kernel[c * taps + t], dxWindow, dxWide);
-                    }
-                }
+                correlate(vector, frame, from, kernel, c * taps, dxWindow, dxWide);
                 for (int iy = 0; iy < p.h; iy++) {
                     db.put((plane * p.h + iy) * p.w, dxWide, iy * framePitch, p.w);
                 }
@@ -134,8 +118,8 @@ final class DepthwiseConv {
         float[] padded = p.paddedPlane();
         float[] upstream = new float[p.oh * p.ow];
         float[] wideUpstream = new float[p.oh * p.paddedW];
-        float[] xWindow = new float[wideUpstream.length];
         boolean vector = VectorApi.available();
+        float[] xWindow = new float[vector ? 0 : wideUpstream.length];
         float[][] products = new float[taps][vector ? 0 : wideUpstream.length];
         float[] dw = new float[p.channels * taps];
         double[] sums = new double[taps];
@@ -180,6 +164,23 @@ final class DepthwiseConv {
         return Nd4j.createFromArray(dw).reshape(wShape);
     }
 
+    /**
+     * dst[k] = sum over taps t of kernel[kFrom + t] * src[from[t] + k]: with the Vector API in registers, else one
+     * axpy per tap over a copy of its window (the JIT vectorises no loop that reads at an offset).
+     */
+    private static void correlate(boolean vector, float[] src, int[] from, float[] kernel, int kFrom,
+            float[] window, float[] dst) {
+        if (vector) {
+            VectorLoops.correlate(src, from, kernel, kFrom, dst);
+            return;
+        }
+        Arrays.fill(dst, 0f);
+        for (int t = 0; t < from.length; t++) {
+            System.arraycopy(src, from[t], window, 0, window.length);
+            FloatLoops.axpy(kernel[kFrom + t], window, dst);
+        }
+    }
+
     /** Sizes of one plane, of its zero-padded copy and of the output. */
     private static final class Planes {
         final int batch;
@@ -210,7 +211,12 @@ final class DepthwiseConv {
 
         /** One spare row: a whole-plane tap runs up to (kw - 1) * dilation columns past the last padded row. */
         float[] paddedPlane() {
-            return new float[(paddedH + 1) * paddedW];
+            return paddedPlane(0);
+        }
+
+        /** As {@link #paddedPlane()}, with {@code slack} more floats at the end. */
+        float[] paddedPlane(int slack) {
+            return new float[(paddedH + 1) * paddedW + slack];
         }
 
         /** Copies plane {@code index} of {@code src} into the interior of {@code padded}; the border stays 0. */
