@@ -123,7 +123,7 @@ final class DepthwiseConv {
         float[][] products = new float[taps][vector ? 0 : wideUpstream.length];
         float[] dw = new float[p.channels * taps];
         double[] sums = new double[taps];
-        float[] lanes = vector ? new float[taps * VectorLoops.lanesPerSum()] : null;
+        float[] lanes = vector ? new float[taps * VectorLoops.lanes()] : null;
         for (int c = 0; c < p.channels; c++) {
             for (float[] acc : products) {
                 Arrays.fill(acc, 0f);
@@ -141,7 +141,7 @@ final class DepthwiseConv {
                         int t = ky * g.kw() + kx;
                         if (vector) {
                             VectorLoops.dotIntoLanes(wideUpstream, padded, p.tapStart(ky, kx), wideUpstream.length,
-                                    lanes, t * VectorLoops.lanesPerSum());
+                                    lanes, t * VectorLoops.lanes());
                         } else {
                             System.arraycopy(padded, p.tapStart(ky, kx), xWindow, 0, xWindow.length);
                             FloatLoops.multiplyAdd(wideUpstream, xWindow, products[t]);

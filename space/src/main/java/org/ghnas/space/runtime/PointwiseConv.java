@@ -117,7 +117,7 @@ final class PointwiseConv {
         float[][] gRows = new float[out][padded];
         float[][] dxRows = new float[in][padded];
         double[] dw = new double[out * in];
-        float[] dwLanes = vector ? new float[out * in * VectorLoops.lanesPerSum()] : null;
+        float[] dwLanes = vector ? new float[out * in * VectorLoops.lanes()] : null;
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < in; c++) {
                 xb.get((n * in + c) * plane, xRows[c], 0, plane);

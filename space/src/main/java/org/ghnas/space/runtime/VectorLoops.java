@@ -8,18 +8,20 @@ import jdk.incubator.vector.VectorSpecies;
  * then a scalar tail). Sums keep one float partial sum per lane, which adds at most a row's length over the lane
  * count (64 for a 32x32 map) terms, and add the lanes in double, lane by lane in order: a horizontal sum
  * (reduceLanes) would be computed one way by the JIT and another by the interpreter, and results must not depend on
- * how far the JIT has got (see {@link FusedAttention#exp}). Loaded only when {@link VectorApi#available()}.
+ * how far the JIT has got (see {@link FusedAttention#exp}). The lane count follows the CPU (16 floats with AVX-512,
+ * 8 with AVX2), so results may differ in the last bits between CPU kinds, as oneDNN's do. Loaded only when
+ * {@link VectorApi#available()}.
  */
 final class VectorLoops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    private VectorLoops() {}
+
     /** A row length rounded up to whole vectors: rows of that length need no scalar tail. */
     static int padded(int length) {
         return (length + L - 1) / L * L;
     }
-
-    private VectorLoops() {}
 
     /** The sum of v[k] - shift over k < n; a shift near the values keeps the float partial sums small. */
     static double sumShifted(float[] v, int n, float shift) {
@@ -133,7 +135,7 @@ final class VectorLoops {
         }
     }
 
-    /** The lane count of the vectors these loops use. */
+    /** The lane count of the vectors these loops use: the floats a lane sum takes per weight ({@link #flushLanes}). */
     static int lanes() {
         return L;
     }
@@ -258,11 +260,6 @@ final class VectorLoops {
                 addInto(dot(g[o], x[c], length), lanes, (o * in + c) * L);
             }
         }
-    }
-
-    /** The number of floats {@link #channelDots} needs per weight. */
-    static int lanesPerSum() {
-        return L;
     }
 
     /** sums[i] += the lanes of lanes[i * L ..] in order, then clears lanes. */
