@@ -9,9 +9,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The multi-head self-attention core of the reference Transformer op (facts 1.1, msa): the H*W positions of a map
  * are the tokens, and each head attends with softmax(q.k / sqrt(dimHead)) over all of them. Float32 runs fused,
- * row by row, with the Vector API ({@link FusedAttention}) where the JVM has it; otherwise, and for float64, as
- * batched GEMMs over N*heads matrices of [dimHead, tokens], so q, k and v are read in the NCHW layout without
- * transposes.
+ * a block of queries at a time, with the Vector API ({@link FusedAttention}) where the JVM has it; otherwise, and
+ * for float64, as batched GEMMs over N*heads matrices of [dimHead, tokens], so q, k and v are read in the NCHW
+ * layout without transposes.
  */
 final class AttentionKernel {
     /** What the backward pass needs, and the output [N, inner, H, W]. */

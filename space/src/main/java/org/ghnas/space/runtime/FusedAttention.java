@@ -33,7 +33,9 @@ final class FusedAttention {
         Geometry g = new Geometry(s, heads);
         FloatBuffer in = HostFloats.read(qkv);
         INDArray output = CustomOps.result(DataType.FLOAT, s[0], s[1] / 3, s[2], s[3]);
-        INDArray stats = CustomOps.result(DataType.FLOAT, (long) g.blocks * 2 * g.tokens);
+        // small: in the caller's workspace, so that an inference pass drops them with its scratch memory and a
+        // training pass copies them out when it holds the cache
+        INDArray stats = CustomOps.empty(DataType.FLOAT, (long) g.blocks * 2 * g.tokens);
         FloatBuffer out = HostFloats.forWriting(output);
         FloatBuffer st = HostFloats.forWriting(stats);
         Head h = new Head(g);
@@ -84,10 +86,12 @@ final class FusedAttention {
         int t = g.tokens;
         float[][] dOut = new float[g.dimHead][g.padded];
         float[][] dQ = new float[g.dimHead][g.padded];
-        // per key and lane (query) partial sums of the key and value gradients, summed over lanes at the end
+        // per key and lane (query) partial sums of the key and value gradients, summed over lanes (and cleared) by
+        // VectorLoops.flushLanes once per head
         float[][] dK = new float[g.dimHead][t * L];
         float[][] dV = new float[g.dimHead][t * L];
         float[] weights = new float[t * L];
+        double[] keySums = new double[t];
         float[] dk = new float[t];
         FloatVector scale = FloatVector.broadcast(S, g.scale);
         for (int b = 0; b < g.blocks; b++) {
@@ -96,8 +100,6 @@ final class FusedAttention {
             st.get((b * 2 + 1) * t, h.inv, 0, t);
             for (int d = 0; d < g.dimHead; d++) {
                 gy.get(b * g.block + d * t, dOut[d], 0, t);
-                Arrays.fill(dK[d], 0f);
-                Arrays.fill(dV[d], 0f);
             }
             for (int i0 = 0; i0 < g.padded; i0 += L) {
                 h.scores(i0);
@@ -148,25 +150,22 @@ final class FusedAttention {
             for (int d = 0; d < g.dimHead; d++) {
                 int row = g.offset(b, 0) + d * t;
                 out.put(row, dQ[d], 0, t);
-                sumLanes(dK[d], dk);
-                out.put(row + g.heads * g.block, dk, 0, t);
-                sumLanes(dV[d], dk);
-                out.put(row + 2 * g.heads * g.block, dk, 0, t);
+                out.put(row + g.heads * g.block, sumLanes(dK[d], keySums, dk), 0, t);
+                out.put(row + 2 * g.heads * g.block, sumLanes(dV[d], keySums, dk), 0, t);
             }
         }
         HostFloats.written(dqkv);
         return dqkv;
     }
 
-    /** into[j] = the sum of the L lanes of partial[j * L ..], lane by lane in order (see {@link #exp}). */
-    private static void sumLanes(float[] partial, float[] into) {
+    /** Returns into, into[j] = the sum of the lanes of partial[j * L ..]; clears partial. sums is scratch. */
+    private static float[] sumLanes(float[] partial, double[] sums, float[] into) {
+        Arrays.fill(sums, 0.0);
+        VectorLoops.flushLanes(partial, sums);
         for (int j = 0; j < into.length; j++) {
-            float sum = 0;
-            for (int lane = 0; lane < L; lane++) {
-                sum += partial[j * L + lane];
-            }
-            into[j] = sum;
+            into[j] = (float) sums[j];
         }
+        return into;
     }
 
     /**

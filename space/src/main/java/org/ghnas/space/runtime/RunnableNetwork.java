@@ -308,8 +308,6 @@ public final class RunnableNetwork {
             if (keep) {
                 c = c.with(mem::hold);
                 pass.holdCache(id, c, c.arrays());
-            } else if (c instanceof AttentionKernel.Fused f) {
-                mem.release(mem.hold(f.rowStats())); // to the pool now rather than whenever the GC finds it
             }
             return c.output();
         } else if (op instanceof Op.ChannelScale) {

@@ -134,4 +134,31 @@ class RunnableNetworkTest {
             });
         }
     }
+
+    @Test
+    void givenFloatVitNet_whenTrainingPassInAWorkspace_thenGradientsAgreeWithFloat64AndNothingIsLeftHeld() {
+        // the msa layers' caches (the fused kernel's row statistics live in the layer's scratch memory) must outlive
+        // the forward pass and be freed by the backward
+        NetworkPlan plan = NetworkPlan.of(PredefinedNets.vit().withChannels(8).toBuilder().cells(2).build(),
+                InputShape.FASHION_MNIST);
+        RunnableNetwork net = RunnableNetwork.of(plan);
+        NetworkParameters params = NetworkParameters.heInit(plan, 4, DataType.DOUBLE);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 1, 32, 32);
+        INDArray dLogits = Nd4j.rand(DataType.DOUBLE, 4, 10);
+        INDArray[] expected = net.backward(net.forward(params, x, true, new java.util.Random(1)), dLogits);
+
+        Workspaces.scoped("runnable-network-test", () -> {
+            RunnableNetwork.Pass pass = net.forward(params.castTo(DataType.FLOAT), x.castTo(DataType.FLOAT), true,
+                    new java.util.Random(1));
+            INDArray[] grads = net.backward(pass, dLogits.castTo(DataType.FLOAT));
+
+            assertThat(pass.heldBytes()).isZero();
+            for (int i = 0; i < grads.length; i++) {
+                INDArray g = grads[i].castTo(DataType.DOUBLE);
+                double error = g.sub(expected[i]).norm2Number().doubleValue()
+                        / Math.max(expected[i].norm2Number().doubleValue(), 1e-12);
+                assertThat(error).as("gradient %d", i).isLessThan(1e-3);
+            }
+        });
+    }
 }
