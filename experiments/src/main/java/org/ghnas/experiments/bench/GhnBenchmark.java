@@ -476,6 +476,8 @@ public final class GhnBenchmark {
         trainer.step(); // warm-up
         double[] seconds = new double[settings.trainSteps()];
         double[] stepMacs = new double[settings.trainSteps()];
+        double[] netSeconds = new double[settings.trainSteps()];
+        double[] busy = new double[settings.trainSteps()];
         int nets = 0;
         for (int i = 0; i < seconds.length; i++) {
             long t = trainer.completedSteps();
@@ -483,6 +485,8 @@ public final class GhnBenchmark {
             GhnTrainer.StepResult r = trainer.step();
             seconds[i] = (System.nanoTime() - t0) / 1e9;
             nets += r.nets();
+            netSeconds[i] = r.netSeconds();
+            busy[i] = r.netSeconds() / (workers * seconds[i]);
             stepMacs[i] = 3.0 * settings.trainBatch() * targetMacs(c, t);
             log.accept(String.format(Locale.ROOT, "training step %d: %.2f s, %d nets", i + 1, seconds[i], r.nets()));
         }
@@ -501,6 +505,8 @@ public final class GhnBenchmark {
         o.put("step_goal_met", sec <= STEP_GOAL_S);
         o.put("mean_nets_per_step", round((double) nets / seconds.length, 2));
         o.put("architecture_images_per_s", round((double) nets / seconds.length * settings.trainBatch() / sec, 1));
+        o.put("net_seconds_per_step_median", round(median(netSeconds), 3));
+        o.put("workers_busy_share_median", round(median(busy), 3));
         o.put("target_gmacs_per_step", round(median(stepMacs) / 1e9, 3));
         o.put("achieved_gmacs_per_s", round(achieved / 1e9, 3));
         o.put("conv_baseline", "dense conv2d 64x16x32x32, 3x3, 16 out, pad 1, forward, float32, on " + workers
@@ -680,6 +686,12 @@ public final class GhnBenchmark {
                     .append(STEP_GOAL_S).append(met(t.path("step_goal_met"))).append("; reference PyTorch ~15) |\n");
             b.append("| architecture-images per second | ").append(t.path("architecture_images_per_s").asDouble())
                     .append(" |\n");
+            if (t.has("workers_busy_share_median")) {
+                b.append("| the nets' passes, summed over nets (median per step) | ")
+                        .append(t.path("net_seconds_per_step_median").asDouble()).append(" s |\n");
+                b.append("| share of workers × step time spent in the nets' passes (median) | ")
+                        .append(fmt(100 * t.path("workers_busy_share_median").asDouble())).append("% |\n");
+            }
             b.append("| target nets' work per step (3 × forward MACs × batch) | ")
                     .append(t.path("target_gmacs_per_step").asDouble()).append(" GMAC |\n");
             b.append("| reached | ").append(t.path("achieved_gmacs_per_s").asDouble()).append(" GMAC/s |\n");

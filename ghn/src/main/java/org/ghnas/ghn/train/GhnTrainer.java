@@ -271,8 +271,12 @@ public final class GhnTrainer implements AutoCloseable {
      * @param gradNorm global gradient norm before clipping; NaN when the step was skipped
      * @param skipped  whether the step left the weights unchanged (non-finite loss or gradient)
      * @param nets     nets that took part (sampled nets the runtime cannot build are left out)
+     * @param netSeconds the step's nets' forward and backward passes (GHN and target net), wall seconds summed over
+     *                 the nets: against workers times the step's time it shows how well the workers were used, and
+     *                 against the same nets on one worker how much they slowed each other down
      */
-    public record StepResult(long step, double loss, double accuracy, double gradNorm, boolean skipped, int nets) {
+    public record StepResult(long step, double loss, double accuracy, double gradNorm, boolean skipped, int nets,
+            double netSeconds) {
     }
 
     /** Runs the next step (index {@link #completedSteps()}) and returns its figures. */
@@ -302,6 +306,10 @@ public final class GhnTrainer implements AutoCloseable {
             correct += o.correct();
             nets++;
         }
+        double netSeconds = 0;
+        for (NetOutcome o : outcomes) {
+            netSeconds += o.seconds();
+        }
         double loss = nets == 0 ? Double.NaN : lossSum / nets;
         double accuracy = nets == 0 ? Double.NaN : (double) correct / ((long) nets * batch.size());
         double norm = finite && nets > 0 ? Workspaces.scoped("ghn-adam", this::update) : Double.NaN;
@@ -317,7 +325,7 @@ public final class GhnTrainer implements AutoCloseable {
         lossHistory = append(lossHistory, (float) loss);
         accuracyHistory = append(accuracyHistory, (float) accuracy);
         step = t + 1;
-        return new StepResult(t, loss, accuracy, norm, skip, nets);
+        return new StepResult(t, loss, accuracy, norm, skip, nets, netSeconds);
     }
 
     /**
@@ -325,8 +333,12 @@ public final class GhnTrainer implements AutoCloseable {
      *
      * @param planned whether the net could be planned for the input (a failure afterwards is worth a log line)
      * @param failure why the net was left out, or null
+     * @param seconds wall time of its passes on its worker (0 if it was never run)
      */
-    private record NetOutcome(double loss, long correct, boolean planned, RuntimeException failure) {
+    private record NetOutcome(double loss, long correct, boolean planned, RuntimeException failure, double seconds) {
+        NetOutcome timed(long startNanos) {
+            return new NetOutcome(loss, correct, planned, failure, (System.nanoTime() - startNanos) / 1e9);
+        }
     }
 
     /**
@@ -345,7 +357,7 @@ public final class GhnTrainer implements AutoCloseable {
             try {
                 plans[j] = NetworkPlan.of(specs.get(j), input);
             } catch (IllegalArgumentException e) {
-                out[j] = new NetOutcome(Double.NaN, 0, false, e);
+                out[j] = new NetOutcome(Double.NaN, 0, false, e, 0);
             }
         }
         if (netGradients.length < m) {
@@ -406,6 +418,7 @@ public final class GhnTrainer implements AutoCloseable {
      * the net's own accumulators. Gradients are scaled by 1/m.
      */
     private NetOutcome runNet(long t, int j, NetworkPlan plan, ImageBatch batch, int m) {
+        long start = System.nanoTime();
         RandomGenerator dropout = RandomGeneratorFactory.of(RNG).create(mix(mix(config.seed(), t), 1000 + j));
         Ghn2.Gradients into = netGradients[j];
         into.zero();
@@ -423,16 +436,16 @@ public final class GhnTrainer implements AutoCloseable {
                     pass = null;
                     ghn.backward(p, grads, into);
                 }
-                return new NetOutcome(lc[0], (long) lc[1], true, null);
+                return new NetOutcome(lc[0], (long) lc[1], true, null, 0);
             } catch (RuntimeException e) {
                 // a net the GHN or the runtime cannot handle; its accumulators are not added
-                return new NetOutcome(Double.NaN, 0, true, e);
+                return new NetOutcome(Double.NaN, 0, true, e, 0);
             } finally {
                 if (pass != null) {
                     pass.close();
                 }
             }
-        });
+        }).timed(start);
     }
 
     /**

@@ -34,8 +34,9 @@ public final class GhnTrainBenchmark {
                 long t0 = System.nanoTime();
                 GhnTrainer.StepResult r = t.step();
                 secs[i] = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("m=%d C=%d batch=%d fc=%d workers=%d step %d: %.2f s loss %.6f acc %.3f norm %.4f%n",
-                        s[0], s[1], s[2], s[3], workers, r.step(), secs[i], r.loss(), r.accuracy(), r.gradNorm());
+                System.out.printf("m=%d C=%d batch=%d fc=%d workers=%d step %d: %.2f s loss %.6f acc %.3f norm %.4f"
+                        + " nets %.2f s%n", s[0], s[1], s[2], s[3], workers, r.step(), secs[i], r.loss(), r.accuracy(),
+                        r.gradNorm(), r.netSeconds());
             }
             java.util.Arrays.sort(secs);
             System.out.printf("m=%d C=%d batch=%d fc=%d workers=%d: median %.2f s/step (%.0f steps/hour)%n", s[0],

@@ -20,6 +20,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * key and head. With the GHN's target nets (121 tokens, dimHead 1..8) the batched-GEMM version spent most of its
  * time writing and reading the 30 MB weight arrays, and its softmax's exp cost about 1 ns per element against about
  * 0.3 ns for the Vector API's (Intel SVML). Loaded only when {@link VectorApi#available()}.
+ *
+ * <p>Why each stage is a small method over arrays: vectors only become registers where the JIT inlines every call
+ * they pass through. In one large method C2 stopped inlining (NodeCountInliningCutoff) and left the score and exp
+ * helpers as calls that took and returned boxed vectors, whose operations then ran the API's allocating Java
+ * fallback: in one training benchmark 1.5 GB/s of garbage, three fifths of it here. The stages take arrays; only
+ * {@link #exp} takes a vector, and only methods small enough to inline it call it.
  */
 final class FusedAttention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -43,24 +49,8 @@ final class FusedAttention {
             h.load(in, b);
             for (int i0 = 0; i0 < g.padded; i0 += L) {
                 h.scores(i0);
-                FloatVector max = h.maxScore();
-                FloatVector sum = FloatVector.zero(S);
-                for (int j = 0; j < g.tokens; j++) {
-                    FloatVector e = exp(FloatVector.fromArray(S, h.sc, j * L).sub(max));
-                    e.intoArray(h.sc, j * L);
-                    sum = sum.add(e);
-                }
-                FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
-                for (int d = 0; d < g.dimHead; d++) {
-                    float[] vd = h.v[d];
-                    FloatVector acc = FloatVector.zero(S);
-                    for (int j = 0; j < g.tokens; j++) {
-                        acc = FloatVector.fromArray(S, h.sc, j * L).fma(FloatVector.broadcast(S, vd[j]), acc);
-                    }
-                    acc.mul(inv).intoArray(h.out[d], i0);
-                }
-                max.intoArray(h.max, i0);
-                inv.intoArray(h.inv, i0);
+                h.numerators(i0);
+                h.weightedValues(i0);
             }
             for (int d = 0; d < g.dimHead; d++) {
                 out.put(b * g.block + d * g.tokens, h.out[d], 0, g.tokens);
@@ -93,7 +83,6 @@ final class FusedAttention {
         float[] weights = new float[t * L];
         double[] keySums = new double[t];
         float[] dk = new float[t];
-        FloatVector scale = FloatVector.broadcast(S, g.scale);
         for (int b = 0; b < g.blocks; b++) {
             h.load(in, b);
             st.get(b * 2 * t, h.max, 0, t);
@@ -103,48 +92,10 @@ final class FusedAttention {
             }
             for (int i0 = 0; i0 < g.padded; i0 += L) {
                 h.scores(i0);
-                // the forward's weights; padded queries have max 0 and inv 0, so weight 0
-                FloatVector max = FloatVector.fromArray(S, h.max, i0);
-                FloatVector inv = FloatVector.fromArray(S, h.inv, i0);
-                for (int j = 0; j < t; j++) {
-                    exp(FloatVector.fromArray(S, h.sc, j * L).sub(max)).mul(inv)
-                            .intoArray(weights, j * L);
-                }
-                // h.sc becomes dA = sum_d dOut[d] v[d][j]; dV[d][j] += a_j dOut[d]
-                Arrays.fill(h.sc, 0f);
-                for (int d = 0; d < g.dimHead; d++) {
-                    FloatVector o = FloatVector.fromArray(S, dOut[d], i0);
-                    float[] vd = h.v[d];
-                    float[] dvd = dV[d];
-                    for (int j = 0; j < t; j++) {
-                        FloatVector a = FloatVector.fromArray(S, weights, j * L);
-                        o.fma(FloatVector.broadcast(S, vd[j]), FloatVector.fromArray(S, h.sc, j * L))
-                                .intoArray(h.sc, j * L);
-                        a.fma(o, FloatVector.fromArray(S, dvd, j * L)).intoArray(dvd, j * L);
-                    }
-                }
-                FloatVector rowDot = FloatVector.zero(S);
-                for (int j = 0; j < t; j++) {
-                    rowDot = FloatVector.fromArray(S, weights, j * L).fma(FloatVector.fromArray(S, h.sc, j * L),
-                            rowDot);
-                }
-                // d scores = a * (dA - a.dA), into h.sc
-                for (int j = 0; j < t; j++) {
-                    FloatVector.fromArray(S, h.sc, j * L).sub(rowDot).mul(FloatVector.fromArray(S, weights, j * L))
-                            .intoArray(h.sc, j * L);
-                }
-                for (int d = 0; d < g.dimHead; d++) {
-                    FloatVector q = FloatVector.fromArray(S, h.q[d], i0);
-                    float[] kd = h.k[d];
-                    float[] dkd = dK[d];
-                    FloatVector acc = FloatVector.zero(S);
-                    for (int j = 0; j < t; j++) {
-                        FloatVector ds = FloatVector.fromArray(S, h.sc, j * L);
-                        acc = ds.fma(FloatVector.broadcast(S, kd[j]), acc);
-                        ds.fma(q, FloatVector.fromArray(S, dkd, j * L)).intoArray(dkd, j * L);
-                    }
-                    acc.mul(scale).intoArray(dQ[d], i0);
-                }
+                h.weights(i0, weights);
+                valueGradients(h, i0, dOut, weights, dV);
+                scoreGradients(h.sc, weights, t);
+                queryKeyGradients(h, i0, dQ, dK);
             }
             // d qkv viewed as [N, 3, heads, dimHead, tokens]
             for (int d = 0; d < g.dimHead; d++) {
@@ -156,6 +107,51 @@ final class FusedAttention {
         }
         HostFloats.written(dqkv);
         return dqkv;
+    }
+
+    /** h.sc becomes dA[j] = sum_d dOut[d][i] v[d][j]; dV[d][j] += a_j dOut[d][i] (lanes: queries i0 + lane). */
+    private static void valueGradients(Head h, int i0, float[][] dOut, float[] weights, float[][] dV) {
+        float[] sc = h.sc;
+        Arrays.fill(sc, 0f);
+        for (int d = 0; d < h.g.dimHead; d++) {
+            FloatVector o = FloatVector.fromArray(S, dOut[d], i0);
+            float[] vd = h.v[d];
+            float[] dvd = dV[d];
+            for (int j = 0; j < h.g.tokens; j++) {
+                FloatVector a = FloatVector.fromArray(S, weights, j * L);
+                o.fma(FloatVector.broadcast(S, vd[j]), FloatVector.fromArray(S, sc, j * L)).intoArray(sc, j * L);
+                a.fma(o, FloatVector.fromArray(S, dvd, j * L)).intoArray(dvd, j * L);
+            }
+        }
+    }
+
+    /** dA in sc becomes the score gradient a * (dA - a.dA), the softmax's backward. */
+    private static void scoreGradients(float[] sc, float[] weights, int tokens) {
+        FloatVector rowDot = FloatVector.zero(S);
+        for (int j = 0; j < tokens; j++) {
+            rowDot = FloatVector.fromArray(S, weights, j * L).fma(FloatVector.fromArray(S, sc, j * L), rowDot);
+        }
+        for (int j = 0; j < tokens; j++) {
+            FloatVector.fromArray(S, sc, j * L).sub(rowDot).mul(FloatVector.fromArray(S, weights, j * L))
+                    .intoArray(sc, j * L);
+        }
+    }
+
+    /** From the score gradients in h.sc: dQ[d][i0..] (times the scale) and dK[d][j] partial sums per lane. */
+    private static void queryKeyGradients(Head h, int i0, float[][] dQ, float[][] dK) {
+        FloatVector scale = FloatVector.broadcast(S, h.g.scale);
+        for (int d = 0; d < h.g.dimHead; d++) {
+            FloatVector q = FloatVector.fromArray(S, h.q[d], i0);
+            float[] kd = h.k[d];
+            float[] dkd = dK[d];
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < h.g.tokens; j++) {
+                FloatVector ds = FloatVector.fromArray(S, h.sc, j * L);
+                acc = ds.fma(FloatVector.broadcast(S, kd[j]), acc);
+                ds.fma(q, FloatVector.fromArray(S, dkd, j * L)).intoArray(dkd, j * L);
+            }
+            acc.mul(scale).intoArray(dQ[d], i0);
+        }
     }
 
     /** Returns into, into[j] = the sum of the lanes of partial[j * L ..]; clears partial. sums is scratch. */
@@ -292,12 +288,48 @@ final class FusedAttention {
             }
         }
 
-        FloatVector maxScore() {
-            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        /**
+         * Turns the scores of queries i0.. into the softmax's numerators exp(score - max) and keeps each query's
+         * maximum score and reciprocal sum of numerators.
+         */
+        void numerators(int i0) {
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < g.tokens; j++) {
-                m = m.max(FloatVector.fromArray(S, sc, j * L));
+                max = max.max(FloatVector.fromArray(S, sc, j * L));
             }
-            return m;
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < g.tokens; j++) {
+                FloatVector e = exp(FloatVector.fromArray(S, sc, j * L).sub(max));
+                e.intoArray(sc, j * L);
+                sum = sum.add(e);
+            }
+            max.intoArray(this.max, i0);
+            FloatVector.broadcast(S, 1f).div(sum).intoArray(inv, i0);
+        }
+
+        /** out[d][i0 + lane] = the attention output of query i0 + lane: its weights times the values. */
+        void weightedValues(int i0) {
+            FloatVector inverse = FloatVector.fromArray(S, inv, i0);
+            for (int d = 0; d < g.dimHead; d++) {
+                float[] vd = v[d];
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < g.tokens; j++) {
+                    acc = FloatVector.fromArray(S, sc, j * L).fma(FloatVector.broadcast(S, vd[j]), acc);
+                }
+                acc.mul(inverse).intoArray(out[d], i0);
+            }
+        }
+
+        /**
+         * weights[j][lane] = the forward's attention weight of query i0 + lane on key j, from its stored maximum and
+         * reciprocal sum (padded queries have both 0, so weight 0).
+         */
+        void weights(int i0, float[] weights) {
+            FloatVector m = FloatVector.fromArray(S, max, i0);
+            FloatVector inverse = FloatVector.fromArray(S, inv, i0);
+            for (int j = 0; j < g.tokens; j++) {
+                exp(FloatVector.fromArray(S, sc, j * L).sub(m)).mul(inverse).intoArray(weights, j * L);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.ghnas.space.runtime;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -262,16 +263,37 @@ final class VectorLoops {
         }
     }
 
-    /** sums[i] += the lanes of lanes[i * L ..] in order, then clears lanes. */
+    /**
+     * sums[i] += the lanes of lanes[i * L ..] in order, then clears lanes. Four sums at a time: each is a chain of
+     * dependent additions, and interleaving four keeps the adder busy without changing any sum's order.
+     */
     static void flushLanes(float[] lanes, double[] sums) {
-        for (int i = 0; i < sums.length; i++) {
+        int i = 0;
+        for (; i + 4 <= sums.length; i += 4) {
+            int a = i * L;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int lane = 0; lane < L; lane++) {
+                s0 += lanes[a + lane];
+                s1 += lanes[a + L + lane];
+                s2 += lanes[a + 2 * L + lane];
+                s3 += lanes[a + 3 * L + lane];
+            }
+            sums[i] += s0;
+            sums[i + 1] += s1;
+            sums[i + 2] += s2;
+            sums[i + 3] += s3;
+        }
+        for (; i < sums.length; i++) {
             double s = 0;
             for (int lane = 0; lane < L; lane++) {
                 s += lanes[i * L + lane];
-                lanes[i * L + lane] = 0f;
             }
             sums[i] += s;
         }
+        Arrays.fill(lanes, 0, sums.length * L, 0f);
     }
 
     private static void addInto(FloatVector v, float[] a, int at) {
