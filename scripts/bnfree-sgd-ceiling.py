@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Per-net table of the BN-free SGD runs (scripts/bnfree-sgd-ceiling.sh) beside the shipped GHN's predicted accuracy.
+
+Usage: python3 scripts/bnfree-sgd-ceiling.py [BENCHMARK_JSON]
+(default: results/ghn/benchmark-decayZ-step23000/benchmark.json, the shipped GHN's benchmark)
+"""
+import glob
+import json
+import math
+import os
+import re
+import sys
+
+bench = sys.argv[1] if len(sys.argv) > 1 else "results/ghn/benchmark-decayZ-step23000/benchmark.json"
+sets = json.load(open(bench))["accuracy"]
+ghn = {n["index"]: n for n in next(s for s in sets if s["set"] == "bnfree")["per_net"]}
+
+runs = {}
+for path in glob.glob("results/ghn/bnfree-sgd/lr*-net*.json"):
+    m = re.match(r"lr(.+)-net(\d+)\.json", os.path.basename(path))
+    r = json.load(open(path))
+    acc = r["test_accuracy"]
+    runs.setdefault(int(m[2]), {})[m[1]] = (10.0 if acc is None or math.isnan(acc) else acc, r)
+
+lrs = sorted({lr for v in runs.values() for lr in v}, key=float, reverse=True)
+print(f"# python3 scripts/bnfree-sgd-ceiling.py {bench}")
+print("| net | cells | params | GHN predicted | " + " | ".join(f"SGD 1 epoch, lr {lr}" for lr in lrs)
+      + " | best SGD |")
+print("|---|---|---|---|" + "---|" * len(lrs) + "---|")
+best_all, pred_all = [], []
+for i in sorted(runs):
+    spec = next(iter(runs[i].values()))[1]["spec"]
+    row = [f"{runs[i][lr][0]:.2f}" if lr in runs[i] else "–" for lr in lrs]
+    best = max(a for a, _ in runs[i].values())
+    complete = all(lr in runs[i] for lr in lrs)
+    if complete:
+        best_all.append(best)
+        pred_all.append(ghn[i]["predicted"])
+    print(f"| {i} | {spec['n_cells']} | {ghn[i]['params']} | {ghn[i]['predicted']:.2f} | " + " | ".join(row)
+          + f" | {best:.2f}{'' if complete else ' (so far)'} |")
+if best_all:
+    n = len(best_all)
+    print(f"\nNets with every learning rate run: {n} of 20; mean best SGD {sum(best_all) / n:.2f}%, "
+          f"mean GHN predicted on the same nets {sum(pred_all) / n:.2f}%; "
+          f"best SGD >= 55% on {sum(a >= 55 for a in best_all)} of them.")
