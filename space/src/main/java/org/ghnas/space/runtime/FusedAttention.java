@@ -93,9 +93,9 @@ final class FusedAttention {
             for (int i0 = 0; i0 < g.padded; i0 += L) {
                 h.scores(i0);
                 h.weights(i0, weights);
-                valueGradients(h, i0, dOut, weights, dV);
-                scoreGradients(h.sc, weights, t);
-                queryKeyGradients(h, i0, dQ, dK);
+                h.valueGradients(i0, dOut, weights, dV);
+                h.scoreGradients(weights);
+                h.queryKeyGradients(i0, dQ, dK);
             }
             // d qkv viewed as [N, 3, heads, dimHead, tokens]
             for (int d = 0; d < g.dimHead; d++) {
@@ -107,51 +107,6 @@ final class FusedAttention {
         }
         HostFloats.written(dqkv);
         return dqkv;
-    }
-
-    /** h.sc becomes dA[j] = sum_d dOut[d][i] v[d][j]; dV[d][j] += a_j dOut[d][i] (lanes: queries i0 + lane). */
-    private static void valueGradients(Head h, int i0, float[][] dOut, float[] weights, float[][] dV) {
-        float[] sc = h.sc;
-        Arrays.fill(sc, 0f);
-        for (int d = 0; d < h.g.dimHead; d++) {
-            FloatVector o = FloatVector.fromArray(S, dOut[d], i0);
-            float[] vd = h.v[d];
-            float[] dvd = dV[d];
-            for (int j = 0; j < h.g.tokens; j++) {
-                FloatVector a = FloatVector.fromArray(S, weights, j * L);
-                o.fma(FloatVector.broadcast(S, vd[j]), FloatVector.fromArray(S, sc, j * L)).intoArray(sc, j * L);
-                a.fma(o, FloatVector.fromArray(S, dvd, j * L)).intoArray(dvd, j * L);
-            }
-        }
-    }
-
-    /** dA in sc becomes the score gradient a * (dA - a.dA), the softmax's backward. */
-    private static void scoreGradients(float[] sc, float[] weights, int tokens) {
-        FloatVector rowDot = FloatVector.zero(S);
-        for (int j = 0; j < tokens; j++) {
-            rowDot = FloatVector.fromArray(S, weights, j * L).fma(FloatVector.fromArray(S, sc, j * L), rowDot);
-        }
-        for (int j = 0; j < tokens; j++) {
-            FloatVector.fromArray(S, sc, j * L).sub(rowDot).mul(FloatVector.fromArray(S, weights, j * L))
-                    .intoArray(sc, j * L);
-        }
-    }
-
-    /** From the score gradients in h.sc: dQ[d][i0..] (times the scale) and dK[d][j] partial sums per lane. */
-    private static void queryKeyGradients(Head h, int i0, float[][] dQ, float[][] dK) {
-        FloatVector scale = FloatVector.broadcast(S, h.g.scale);
-        for (int d = 0; d < h.g.dimHead; d++) {
-            FloatVector q = FloatVector.fromArray(S, h.q[d], i0);
-            float[] kd = h.k[d];
-            float[] dkd = dK[d];
-            FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < h.g.tokens; j++) {
-                FloatVector ds = FloatVector.fromArray(S, h.sc, j * L);
-                acc = ds.fma(FloatVector.broadcast(S, kd[j]), acc);
-                ds.fma(q, FloatVector.fromArray(S, dkd, j * L)).intoArray(dkd, j * L);
-            }
-            acc.mul(scale).intoArray(dQ[d], i0);
-        }
     }
 
     /** Returns into, into[j] = the sum of the lanes of partial[j * L ..]; clears partial. sums is scratch. */
@@ -329,6 +284,50 @@ final class FusedAttention {
             FloatVector inverse = FloatVector.fromArray(S, inv, i0);
             for (int j = 0; j < g.tokens; j++) {
                 exp(FloatVector.fromArray(S, sc, j * L).sub(m)).mul(inverse).intoArray(weights, j * L);
+            }
+        }
+
+        /** sc becomes dA[j] = sum_d dOut[d][i] v[d][j]; dV[d][j] += a_j dOut[d][i] (lanes: queries i0 + lane). */
+        void valueGradients(int i0, float[][] dOut, float[] weights, float[][] dV) {
+            Arrays.fill(sc, 0f);
+            for (int d = 0; d < g.dimHead; d++) {
+                FloatVector o = FloatVector.fromArray(S, dOut[d], i0);
+                float[] vd = v[d];
+                float[] dvd = dV[d];
+                for (int j = 0; j < g.tokens; j++) {
+                    FloatVector a = FloatVector.fromArray(S, weights, j * L);
+                    o.fma(FloatVector.broadcast(S, vd[j]), FloatVector.fromArray(S, sc, j * L)).intoArray(sc, j * L);
+                    a.fma(o, FloatVector.fromArray(S, dvd, j * L)).intoArray(dvd, j * L);
+                }
+            }
+        }
+
+        /** dA in sc becomes the score gradient a * (dA - a.dA), the softmax's backward. */
+        void scoreGradients(float[] weights) {
+            FloatVector rowDot = FloatVector.zero(S);
+            for (int j = 0; j < g.tokens; j++) {
+                rowDot = FloatVector.fromArray(S, weights, j * L).fma(FloatVector.fromArray(S, sc, j * L), rowDot);
+            }
+            for (int j = 0; j < g.tokens; j++) {
+                FloatVector.fromArray(S, sc, j * L).sub(rowDot).mul(FloatVector.fromArray(S, weights, j * L))
+                        .intoArray(sc, j * L);
+            }
+        }
+
+        /** From the score gradients in sc: dQ[d][i0..] (times the scale) and dK[d][j] partial sums per lane. */
+        void queryKeyGradients(int i0, float[][] dQ, float[][] dK) {
+            FloatVector scale = FloatVector.broadcast(S, g.scale);
+            for (int d = 0; d < g.dimHead; d++) {
+                FloatVector qd = FloatVector.fromArray(S, q[d], i0);
+                float[] kd = k[d];
+                float[] dkd = dK[d];
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < g.tokens; j++) {
+                    FloatVector ds = FloatVector.fromArray(S, sc, j * L);
+                    acc = ds.fma(FloatVector.broadcast(S, kd[j]), acc);
+                    ds.fma(qd, FloatVector.fromArray(S, dkd, j * L)).intoArray(dkd, j * L);
+                }
+                acc.mul(scale).intoArray(dQ[d], i0);
             }
         }
     }
