@@ -83,6 +83,8 @@ class GhnBenchmarkTest {
         assertThat(t.path("fraction_of_conv_throughput").asDouble()).isPositive();
         // one worker: its nets' passes are part of each step, the rest (sampling, Adam) too
         assertThat(t.path("workers_busy_share_median").asDouble()).isStrictlyBetween(0.0, 1.0);
+        assertThat(t.path("step_seconds")).hasSize(t.path("timed_steps").asInt());
+        assertThat(t.path("step_median_second_half_s").asDouble()).isPositive();
         assertThat(t.path("config").path("metaBatch").asInt()).isEqualTo(1);
 
         // Then: the Markdown names the command, the checksum and the machine
