@@ -309,10 +309,11 @@ final class VectorLoops {
     }
 
     private static double lanes(FloatVector acc) {
-        float[] lane = acc.toArray();
+        // lane by lane rather than through toArray(), which allocated an array per row (a quarter of a training
+        // step's garbage)
         double s = 0;
-        for (float x : lane) {
-            s += x;
+        for (int lane = 0; lane < L; lane++) {
+            s += acc.lane(lane);
         }
         return s;
     }
