@@ -261,6 +261,7 @@ public final class GhnBenchmark {
         r.put("available_processors", Runtime.getRuntime().availableProcessors());
         r.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         r.put("vector_api_kernels", VectorApi.available());
+        r.put("openblas_coretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
         r.set("settings", settings.toJson());
         r.set("accuracy", accuracy());
         r.set("latency", latency());
@@ -631,6 +632,9 @@ public final class GhnBenchmark {
                 .append("OMP_NUM_THREADS=").append(r.path("omp_num_threads").asText());
         if (r.has("vector_api_kernels")) {
             b.append(", Vector API kernels ").append(r.path("vector_api_kernels").asBoolean() ? "on" : "off");
+        }
+        if (r.has("openblas_coretype")) {
+            b.append(", OPENBLAS_CORETYPE=").append(r.path("openblas_coretype").asText());
         }
         b.append("\n");
         JsonNode s = r.path("settings");
