@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Per-net table of the BN-free SGD runs (scripts/bnfree-sgd-ceiling.sh) beside the shipped GHN's predicted accuracy.
 
-Usage: python3 scripts/bnfree-sgd-ceiling.py [BENCHMARK_JSON]
-(default: results/ghn/benchmark-decayZ-step23000/benchmark.json, the shipped GHN's benchmark)
+Usage: LRS="0.01 0.002" python3 scripts/bnfree-sgd-ceiling.py [BENCHMARK_JSON]
+(default: results/ghn/benchmark-decayZ-step23000/benchmark.json, the shipped GHN's benchmark; LRS as for the runs)
 """
 import glob
 import json
@@ -22,7 +22,8 @@ for path in glob.glob("results/ghn/bnfree-sgd/lr*-net*.json"):
     acc = r["test_accuracy"]
     runs.setdefault(int(m[2]), {})[m[1]] = (10.0 if acc is None or math.isnan(acc) else acc, r)
 
-lrs = sorted({lr for v in runs.values() for lr in v}, key=float, reverse=True)
+lrs = sorted(set(os.environ.get("LRS", "0.01 0.002").split()) | {lr for v in runs.values() for lr in v}, key=float,
+             reverse=True)
 print(f"# python3 scripts/bnfree-sgd-ceiling.py {bench}")
 print("| net | cells | params | GHN predicted | " + " | ".join(f"SGD 1 epoch, lr {lr}" for lr in lrs)
       + " | best SGD |")
@@ -31,7 +32,7 @@ best_all, pred_all = [], []
 for i in sorted(runs):
     spec = next(iter(runs[i].values()))[1]["spec"]
     row = [f"{runs[i][lr][0]:.2f}" if lr in runs[i] else "–" for lr in lrs]
-    best = max(a for a, _ in runs[i].values())
+    best = max(a for a, _ in runs[i].values())  # over the learning rates run so far
     complete = all(lr in runs[i] for lr in lrs)
     if complete:
         best_all.append(best)
