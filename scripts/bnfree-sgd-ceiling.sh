@@ -19,7 +19,8 @@ java --list-modules 2>/dev/null | grep -q '^jdk\.incubator\.vector@' && vector=(
 # the benchmark's BN-free set: family bnfree, sampler seed 0 + the family's ordinal (4), C=8 (GhnBenchmark)
 specs=$(mktemp -d)
 trap 'rm -rf "$specs"' EXIT
-java "${vector[@]}" -jar "$JAR" space sample --family bnfree --n 20 --seed 4 --channels 8 2>/dev/null > "$specs/all.json"
+java "${vector[@]}" -jar "$JAR" space sample --family bnfree --n 20 --seed 4 --channels 8 > "$specs/all.json" \
+    2> "$specs/sample.log" || { tail -3 "$specs/sample.log" >&2; exit 1; }
 python3 - "$specs" <<'EOF'
 import json, sys
 d = sys.argv[1]
