@@ -262,6 +262,7 @@ public final class GhnBenchmark {
         r.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         r.put("vector_api_kernels", VectorApi.available());
         r.put("openblas_coretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
+        r.put("java", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         r.set("settings", settings.toJson());
         r.set("accuracy", accuracy());
         r.set("latency", latency());
@@ -635,6 +636,9 @@ public final class GhnBenchmark {
         }
         if (r.has("openblas_coretype")) {
             b.append(", OPENBLAS_CORETYPE=").append(r.path("openblas_coretype").asText());
+        }
+        if (r.has("java")) {
+            b.append(", Java ").append(r.path("java").asText());
         }
         b.append("\n");
         JsonNode s = r.path("settings");

@@ -73,6 +73,7 @@ class GhnBenchmarkTest {
         assertThat(r.path("accuracy").get(0).path("nets").asInt()).isEqualTo(2);
         assertThat(r.path("ghn_sha256").asText()).isEqualTo(GHN.checksum());
         assertThat(r.path("available_processors").asInt()).isPositive();
+        assertThat(r.path("java").asText()).contains(Runtime.version().toString());
 
         // Then: latency and training figures are positive, the FLOP fraction is a share of a measured baseline
         assertThat(r.path("latency").path("resnet50_predict_s").asDouble()).isPositive();
@@ -90,7 +91,7 @@ class GhnBenchmarkTest {
         // Then: the Markdown names the command, the checksum and the machine
         String md = GhnBenchmark.markdown(r);
         assertThat(md).contains("`ghnas ghn bench --id 2`", GHN.checksum(), "available processors", "| id | 2 |",
-                "| wide | 1 |", "fraction of the convolution throughput");
+                "| wide | 1 |", "fraction of the convolution throughput", "Java " + r.path("java").asText());
         assertThat(log).isNotEmpty();
     }
 
