@@ -175,8 +175,16 @@ public final class GhnBenchmark {
 
         /** {@code accuracy-predicted.jsonl} and {@code accuracy-baselines.jsonl} in {@code dir}. */
         public static Journals in(java.nio.file.Path dir) {
+            return in(dir, dir.resolve("accuracy-baselines.jsonl"));
+        }
+
+        /**
+         * {@code accuracy-predicted.jsonl} in {@code dir}, the baselines in a file of their own: they hold for any
+         * GHN, so one file serves the benchmarks of every checkpoint.
+         */
+        public static Journals in(java.nio.file.Path dir, java.nio.file.Path baselines) {
             return new Journals(new BenchmarkJournal(dir.resolve("accuracy-predicted.jsonl")),
-                    new BenchmarkJournal(dir.resolve("accuracy-baselines.jsonl")));
+                    new BenchmarkJournal(baselines));
         }
     }
 

@@ -71,6 +71,12 @@ final class GhnBenchCommand implements Runnable {
             description = "Write benchmark.md and benchmark.json here (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--baselines", paramLabel = "FILE",
+            description = "Journal of the He-init and SGD columns, which hold for any GHN: nets it holds are read "
+                    + "back, the others measured and added (default: OUT/accuracy-baselines.jsonl; "
+                    + "results/ghn/accuracy-baselines.jsonl holds those of the committed benchmarks)")
+    Path baselines;
+
     @Option(names = "--workers", paramLabel = "N",
             description = "Nets evaluated at once in the accuracy part, and worker threads of the training step "
                     + "(default: one per core)")
@@ -93,7 +99,8 @@ final class GhnBenchCommand implements Runnable {
         GraphHyperNetwork ghn = ghnOptions.load();
         // a killed run started again with the same --out measures only the nets it had not finished; the baseline
         // columns (He init, SGD) stay on file for benchmarks of other checkpoints
-        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(out);
+        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(out,
+                baselines != null ? baselines : out.resolve("accuracy-baselines.jsonl"));
         ObjectNode result = new GhnBenchmark(ghn, data.load(), s, System.err::println, threads, journals).run();
         result.put("command", "ghnas " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         result.put("checkpoint", ghnOptions.checkpoint == null ? "classpath:" + GraphHyperNetwork.PRETRAINED_RESOURCE

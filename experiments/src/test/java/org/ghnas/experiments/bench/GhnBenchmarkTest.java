@@ -135,14 +135,15 @@ class GhnBenchmarkTest {
 
     @Test
     void givenBaselinesOfAnotherGhn_whenRun_thenOnlyThePredictedColumnIsMeasured(@TempDir Path dir) {
-        // Given: a finished run of another GHN in the same directory
+        // Given: a finished run of another GHN in its own directory, its baselines in a shared file
         GhnBenchmark.Settings s = tiny().withTrainSteps(0);
         GraphHyperNetwork other = GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 4);
-        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(dir);
-        ArrayNode first = new GhnBenchmark(other, DATA, s, m -> { }, 1, journals).accuracy();
-        journals.predicted().delete();
+        Path shared = dir.resolve("accuracy-baselines.jsonl");
+        ArrayNode first = new GhnBenchmark(other, DATA, s, m -> { }, 1,
+                GhnBenchmark.Journals.in(dir.resolve("other"), shared)).accuracy();
 
-        // When
+        // When: this GHN's run writes to another directory and reads the shared baselines
+        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(dir.resolve("this"), shared);
         ArrayNode second = new GhnBenchmark(GHN, DATA, s, m -> { }, 1, journals).accuracy();
 
         // Then: the He-init and SGD figures (and the time they took) are the first run's, read back

@@ -136,6 +136,17 @@ class GhnCommandTest {
     }
 
     @Test
+    void givenBaselinesFileOfOtherSettings_whenBench_thenExit2NamingThatFile(@TempDir Path dir) throws IOException {
+        Path baselines = dir.resolve("shared-baselines.jsonl");
+        Files.writeString(baselines, "{\"test_images\":10000}\n");
+        assertThat(run("ghn", "bench", "--id", "1", "--ood", "0", "--skip-predefined", "--test-images", "16",
+                "--skip-training-throughput", "--out", dir.resolve("out").toString(), "--baselines",
+                baselines.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("ghnas: " + baselines + ": holds a run with other settings")
+                .doesNotContain("\n");
+    }
+
+    @Test
     void givenNegativeSeed_whenBench_thenExit2NamingTheSeed(@TempDir Path dir) {
         assertThat(run("ghn", "bench", "--seed", "-1", "--out", dir.toString())).isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("ghnas: seed must be >= 0, but was -1.");
