@@ -2,7 +2,7 @@
 """Per-net table of the BN-free SGD runs (scripts/bnfree-sgd-ceiling.sh) beside the shipped GHN's predicted accuracy.
 
 Usage: LRS="0.01 0.002" python3 scripts/bnfree-sgd-ceiling.py [BENCHMARK_JSON]
-(default: results/ghn/benchmark-decayZ-step23000/benchmark.json, the shipped GHN's benchmark; LRS as for the runs)
+(default: results/ghn/benchmark-decayAA-step27500/benchmark.json, the shipped GHN's benchmark; LRS as for the runs)
 """
 import glob
 import json
@@ -11,7 +11,7 @@ import os
 import re
 import sys
 
-bench = sys.argv[1] if len(sys.argv) > 1 else "results/ghn/benchmark-decayZ-step23000/benchmark.json"
+bench = sys.argv[1] if len(sys.argv) > 1 else "results/ghn/benchmark-decayAA-step27500/benchmark.json"
 sets = json.load(open(bench))["accuracy"]
 ghn = {n["index"]: n for n in next(s for s in sets if s["set"] == "bnfree")["per_net"]}
 

@@ -2,7 +2,7 @@
 # Ships a GHN training run's latest checkpoint as the jar's pretrained GHN: its weights without the Adam moments
 # (`ghnas ghn weights`), its config, and its progress CSV and log up to that step, under
 # ghn/src/main/resources/org/ghnas/ghn/. The surrogates are fitted on the shipped GHN's embeddings and refuse another
-# GHN, so run scripts/refit-surrogates.sh next.
+# GHN, so run scripts/refit-surrogates.sh next. Rebuilds the jar at the end.
 # Usage: scripts/ship-ghn.sh RUN_DIR [EARLIER_LOG]
 #   EARLIER_LOG: the log of the run RUN_DIR branched from, put before RUN_DIR/train.log up to the branch step.
 set -euo pipefail
@@ -38,3 +38,6 @@ mv $RES/ghn2-fashion-mnist-progress.csv.tmp $RES/ghn2-fashion-mnist-progress.csv
 } > $RES/ghn2-fashion-mnist-train.log.tmp
 mv $RES/ghn2-fashion-mnist-train.log.tmp $RES/ghn2-fashion-mnist-train.log
 ls -l $RES
+# the jar must carry the new weights before anything embeds with it (refit-surrogates.sh fits on the jar's GHN)
+mvn -q -B install -DskipTests
+echo "rebuilt $JAR with the shipped GHN"
