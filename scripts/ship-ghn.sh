@@ -12,7 +12,7 @@ RUN=${1:?usage: scripts/ship-ghn.sh RUN_DIR [EARLIER_LOG]}
 EARLIER=${2:-}
 JAR=experiments/target/ghnas.jar
 RES=ghn/src/main/resources/org/ghnas/ghn
-[[ -f $JAR ]] || mvn -o -q -B install -DskipTests
+[[ -f $JAR ]] || mvn -q -B install -DskipTests
 
 step=$(python3 - "$RUN/checkpoint.ghn" <<'PY'
 import json, sys
