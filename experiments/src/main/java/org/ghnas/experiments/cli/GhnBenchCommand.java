@@ -99,8 +99,8 @@ final class GhnBenchCommand implements Runnable {
         GraphHyperNetwork ghn = ghnOptions.load();
         // a killed run started again with the same --out measures only the nets it had not finished; the baseline
         // columns (He init, SGD) stay on file for benchmarks of other checkpoints
-        GhnBenchmark.Journals journals = GhnBenchmark.Journals.in(out,
-                baselines != null ? baselines : out.resolve("accuracy-baselines.jsonl"));
+        GhnBenchmark.Journals journals = baselines == null ? GhnBenchmark.Journals.in(out)
+                : GhnBenchmark.Journals.in(out, baselines);
         ObjectNode result = new GhnBenchmark(ghn, data.load(), s, System.err::println, threads, journals).run();
         result.put("command", "ghnas " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         result.put("checkpoint", ghnOptions.checkpoint == null ? "classpath:" + GraphHyperNetwork.PRETRAINED_RESOURCE
