@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per-net table of the BN-free SGD runs (scripts/bnfree-sgd-ceiling.sh) beside the shipped GHN's predicted accuracy.
 
-Usage: LRS="0.01 0.002" python3 scripts/bnfree-sgd-ceiling.py [BENCHMARK_JSON]
+Usage: LRS="0.01 0.002 0.0005" python3 scripts/bnfree-sgd-ceiling.py [BENCHMARK_JSON]
 (default: results/ghn/benchmark-decayAA-step27500/benchmark.json, the shipped GHN's benchmark; LRS as for the runs)
 """
 import glob
@@ -22,7 +22,7 @@ for path in glob.glob("results/ghn/bnfree-sgd/lr*-net*.json"):
     acc = r["test_accuracy"]
     runs.setdefault(int(m[2]), {})[m[1]] = (10.0 if acc is None or math.isnan(acc) else acc, r)
 
-lrs = sorted(set(os.environ.get("LRS", "0.01 0.002").split()) | {lr for v in runs.values() for lr in v}, key=float,
+lrs = sorted(set(os.environ.get("LRS", "0.01 0.002 0.0005").split()) | {lr for v in runs.values() for lr in v}, key=float,
              reverse=True)
 print(f"# python3 scripts/bnfree-sgd-ceiling.py {bench}")
 print("| net | cells | params | GHN predicted | " + " | ".join(f"SGD 1 epoch, lr {lr}" for lr in lrs)

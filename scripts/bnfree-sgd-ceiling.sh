@@ -4,14 +4,14 @@
 # predicted parameters (issue 3) is to be read against these figures. Each result is written atomically to
 # results/ghn/bnfree-sgd/lrLR-netNN.json and a net with a result is skipped, so the script resumes where it was
 # stopped (about 1-5 minutes per net on one core). Summary: python3 scripts/bnfree-sgd-ceiling.py
-# Usage: scripts/bnfree-sgd-ceiling.sh [JAR]      LRS="0.01 0.002" by default
+# Usage: scripts/bnfree-sgd-ceiling.sh [JAR]      LRS="0.01 0.002 0.0005" by default
 set -euo pipefail
 export OMP_NUM_THREADS=1
 cd "$(dirname "$0")/.."
 
 JAR=${1:-experiments/target/ghnas.jar}
 OUT=results/ghn/bnfree-sgd
-LRS=${LRS:-0.01 0.002}
+LRS=${LRS:-0.01 0.002 0.0005}
 mkdir -p "$OUT"
 vector=()
 java --list-modules 2>/dev/null | grep -q '^jdk\.incubator\.vector@' && vector=(--add-modules jdk.incubator.vector)
