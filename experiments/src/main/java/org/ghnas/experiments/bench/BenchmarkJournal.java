@@ -33,6 +33,7 @@ public final class BenchmarkJournal {
 
     private final Path file;
     private final ObjectMapper mapper = new ObjectMapper();
+    private ObjectNode header;
 
     public BenchmarkJournal(Path file) {
         this.file = requireNonNull(file, "file");
@@ -44,8 +45,9 @@ public final class BenchmarkJournal {
     }
 
     /**
-     * Opens the journal for the run described by {@code header}: creates it if missing, else returns the nets it
-     * already holds by key.
+     * Opens the journal for the run described by {@code header}: returns the nets it already holds by key (none if
+     * the file is missing; it is created with the first {@link #append}, so that a run stopped by the check of
+     * another journal leaves no file behind).
      *
      * @throws IllegalArgumentException naming the file if it belongs to another run (other header) or its header
      *                                  cannot be read
@@ -53,10 +55,9 @@ public final class BenchmarkJournal {
     public Map<String, ObjectNode> open(ObjectNode header) {
         requireNonNull(header, "header");
         Map<String, ObjectNode> done = new HashMap<>();
+        this.header = header.deepCopy();
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, mapper.writeValueAsString(header) + "\n");
                 return done;
             }
             List<String> lines = Files.readAllLines(file);
@@ -85,12 +86,19 @@ public final class BenchmarkJournal {
         }
     }
 
-    /** Records one finished net. */
+    /** Records one finished net; call {@link #open} first. */
     public synchronized void append(String key, ObjectNode result) {
+        if (header == null) {
+            throw new IllegalStateException(file + ": append before open");
+        }
         ObjectNode line = mapper.createObjectNode();
         line.put("key", key);
         line.set("result", result);
         try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.writeString(file, mapper.writeValueAsString(header) + "\n");
+            }
             Files.writeString(file, mapper.writeValueAsString(line) + "\n", StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot be appended (" + e.getMessage() + ")", e);

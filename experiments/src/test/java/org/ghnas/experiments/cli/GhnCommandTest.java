@@ -144,6 +144,7 @@ class GhnCommandTest {
                 baselines.toString())).isEqualTo(2);
         assertThat(err.toString().strip()).startsWith("ghnas: " + baselines + ": holds a run with other settings")
                 .doesNotContain("\n");
+        assertThat(dir.resolve("out").resolve("accuracy-predicted.jsonl")).doesNotExist();
     }
 
     @Test
