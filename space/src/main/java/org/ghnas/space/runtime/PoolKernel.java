@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Square max and average pooling on libnd4j's pooling ops (oneDNN for float32), plus global average pooling.
  * Max pooling never picks the padding; average pooling divides by the number of in-bounds inputs
  * (PyTorch's count_include_pad=False, which the reference's avg_pool_3x3 uses). Runs libnd4j's generic pooling,
- * not the oneDNN helper, which measured several times slower at these sizes. The max-pooling backward at stride 1
- * on float32 runs as Java loops instead ({@link MaxPoolBackward}).
+ * not the oneDNN helper, which measured several times slower at these sizes. Max pooling at stride 1 on float32 runs
+ * as Java loops instead ({@link StrideOneMaxPool}: the backward always, the forward with the Vector API).
  */
 final class PoolKernel {
     /** libnd4j's avgpool2d extraParam0: 0 divides by the in-bounds count, 1 by the kernel area. */
@@ -18,13 +18,17 @@ final class PoolKernel {
     private PoolKernel() {}
 
     static INDArray maxForward(INDArray x, int k, int s, int p) {
+        if (StrideOneMaxPool.runsForward(x, s)) {
+            outputShape(x, k, s, p);
+            return StrideOneMaxPool.forward(x, k, p);
+        }
         return pool("maxpool2d", x, k, s, p);
     }
 
     static INDArray maxBackward(INDArray x, INDArray dy, int k, int s, int p) {
-        if (MaxPoolBackward.isFaster(x, dy, s)) {
+        if (StrideOneMaxPool.runsBackward(x, dy, s)) {
             CustomOps.requireSameShape(dy, outputShape(x, k, s, p), "dy");
-            return MaxPoolBackward.of(x, dy, k, p);
+            return StrideOneMaxPool.backward(x, dy, k, p);
         }
         return poolBackward("maxpool2d_bp", x, dy, k, s, p);
     }

@@ -296,6 +296,38 @@ final class VectorLoops {
         Arrays.fill(lanes, 0, sums.length * L, 0f);
     }
 
+    /**
+     * max[o] = the largest of src[t + o] over the offsets t in taps, in their order, starting from -Float.MAX_VALUE,
+     * for o < max.length (a whole number of vectors): the window maxima of a max pooling at stride 1, the same values
+     * as {@link StrideOneMaxPool}'s plain loops.
+     */
+    static void windowMax(float[] src, int[] taps, float[] max) {
+        FloatVector lowest = FloatVector.broadcast(S, -Float.MAX_VALUE);
+        for (int o = 0; o < max.length; o += L) {
+            FloatVector m = lowest;
+            for (int t : taps) {
+                m = m.max(FloatVector.fromArray(S, src, t + o));
+            }
+            m.intoArray(max, o);
+        }
+    }
+
+    /**
+     * For one kernel tap of a max pooling at stride 1: each window o whose input src[tap + o] equals its maximum
+     * max[o] moves what is left of pending[o] into grad[tap + o], for o < max.length (a whole number of vectors).
+     * The arithmetic of {@link StrideOneMaxPool}'s plain loops, so the two give the same bits.
+     */
+    static void passToMaxima(float[] src, int tap, float[] max, float[] pending, float[] grad, float huge) {
+        for (int o = 0; o < max.length; o += L) {
+            FloatVector d = FloatVector.fromArray(S, src, tap + o).sub(FloatVector.fromArray(S, max, o));
+            FloatVector isMax = d.mul(huge).mul(huge).max(-1f).add(1f);
+            FloatVector left = FloatVector.fromArray(S, pending, o);
+            FloatVector passed = isMax.mul(left);
+            left.sub(passed).intoArray(pending, o);
+            FloatVector.fromArray(S, grad, tap + o).add(passed).intoArray(grad, tap + o);
+        }
+    }
+
     private static void addInto(FloatVector v, float[] a, int at) {
         v.add(FloatVector.fromArray(S, a, at)).intoArray(a, at);
     }

@@ -10,7 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class PoolKernelTest {
     @ParameterizedTest(name = "{0} k={1} s={2} p={3} on {4}x{4}")
-    @CsvSource({"max,3,1,1,6", "max,3,2,1,7", "max,3,2,1,8", "max,2,2,0,5", "avg,3,1,1,6", "avg,3,2,1,7",
+    @CsvSource({"max,3,1,1,6", "max,3,1,1,1", "max,3,1,1,11", "max,2,1,0,5", "max,5,1,2,7", "max,3,2,1,7",
+        "max,3,2,1,8", "max,2,2,0,5", "avg,3,1,1,6", "avg,3,2,1,7",
         "avg,3,2,1,8", "avg,2,2,0,5", "avg,5,1,2,7", "avg,3,1,1,1", "avg,3,1,1,2"})
     void givenPooling_whenForward_thenMatchesNaivePoolingAtTheBorders(String kind, int k, int s, int p, int size) {
         SplittableRandom rng = new SplittableRandom(size * 31L + k);
