@@ -2,7 +2,7 @@
 """Per-net table of the BN-free SGD runs (scripts/bnfree-sgd-ceiling.sh) beside the shipped GHN's predicted accuracy.
 
 Usage: [LRS="0.01 0.002"] python3 scripts/bnfree-sgd-ceiling.py [BENCHMARK_JSON]
-(default: results/ghn/benchmark-decayAB-step30600/benchmark.json, the shipped GHN's benchmark; LRS: only these
+(default: results/ghn/benchmark-decayAC-step34500/benchmark.json, the shipped GHN's benchmark; LRS: only these
 learning rates, default every rate run so far)
 """
 import glob
@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-bench = sys.argv[1] if len(sys.argv) > 1 else "results/ghn/benchmark-decayAB-step30600/benchmark.json"
+bench = sys.argv[1] if len(sys.argv) > 1 else "results/ghn/benchmark-decayAC-step34500/benchmark.json"
 sets = json.load(open(bench))["accuracy"]
 ghn = {n["index"]: n for n in next(s for s in sets if s["set"] == "bnfree")["per_net"]}
 
