@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Compares the predicted-parameter accuracies of two `ghnas ghn bench` outputs net by net.
 
-Usage: scripts/compare-bench.py A/benchmark.json B/benchmark.json [SPECS.json SET KEY]
+Usage: scripts/compare-bench.py A/benchmark.json B/benchmark.json [SPECS.json SET KEY [RANGES]]
 Prints, per set of held-out nets both runs measured: the number of nets, both means, their difference and on how
 many nets B is ahead of A. With SPECS.json (the set's nets, e.g. `ghnas space sample --channels 8 --n 100 --seed 0`),
-SET (e.g. id) and KEY (a spec field, e.g. fc_layers), also both means and their difference per value of that field.
+SET (e.g. id) and KEY (a spec field, e.g. fc_layers), also both means and their difference per value of that field;
+with RANGES (e.g. 4-5,8-15,17-18) of a numeric field, also per range, every net weighted alike.
 """
 import json
 import sys
@@ -17,8 +18,9 @@ def per_net(path):
 
 
 def main(argv):
-    if len(argv) not in (3, 6):
-        sys.exit('usage: compare-bench.py A.json B.json [SPECS.json SET KEY]')
+    if len(argv) not in (3, 6, 7):
+        sys.exit('usage: compare-bench.py A.json B.json [SPECS.json SET KEY [RANGES]]')
+    ranges = [parse_range(text) for text in argv[6].split(',')] if len(argv) == 7 else []
     a, b = per_net(argv[1]), per_net(argv[2])
     print(f"{'set':9s} {'n':>4s} {'A':>7s} {'B':>7s} {'B-A':>7s}  B ahead")
     for name, nets in a.items():
@@ -29,17 +31,34 @@ def main(argv):
         mb = sum(b[name][i] for i in common) / len(common)
         ahead = sum(b[name][i] > nets[i] for i in common)
         print(f"{name:9s} {len(common):4d} {ma:7.2f} {mb:7.2f} {mb - ma:+7.2f}  {ahead}/{len(common)}")
-    if len(argv) == 6:
+    if len(argv) >= 6:
         with open(argv[3]) as f:
             specs = json.load(f)
         name, key = argv[4], argv[5]
+        common = sorted(set(a[name]) & set(b[name]))
         groups = {}
-        for i in sorted(set(a[name]) & set(b[name])):
+        for i in common:
             groups.setdefault(json.dumps(specs[i][key]), []).append((a[name][i], b[name][i]))
         for value, pairs in sorted(groups.items(), key=lambda g: field_order(g[0])):
-            ma = sum(p[0] for p in pairs) / len(pairs)
-            mb = sum(p[1] for p in pairs) / len(pairs)
-            print(f"{name} {key}={value}: n={len(pairs)} mean A {ma:.2f}, B {mb:.2f}, B-A {mb - ma:+.2f}")
+            print_group(f"{name} {key}={value}", pairs)
+        for text, low, high in ranges:
+            pairs = [(a[name][i], b[name][i]) for i in common if low <= specs[i][key] <= high]
+            if pairs:
+                print_group(f"{name} {key} {text}", pairs)
+
+
+def parse_range(text):
+    try:
+        low, high = (float(v) for v in text.split('-'))
+    except ValueError:
+        sys.exit(f"compare-bench.py: RANGES: '{text}' is not LOW-HIGH (e.g. 4-5,8-15,17-18)")
+    return text, low, high
+
+
+def print_group(label, pairs):
+    ma = sum(p[0] for p in pairs) / len(pairs)
+    mb = sum(p[1] for p in pairs) / len(pairs)
+    print(f"{label}: n={len(pairs)} mean A {ma:.2f}, B {mb:.2f}, B-A {mb - ma:+.2f}")
 
 
 def field_order(text):
