@@ -16,7 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * How large the shipped GHN's predicted conv weights are against He init (std sqrt(2 / fan_in)), and what that does
  * to the logits of a net on 64 Fashion-MNIST test images: the first N nets (default 5) of a family at C=8. Args:
- * FAMILY SEED [N] (e.g. BNFREE 4 20, ID 0, the benchmark's seeds and net counts).
+ * FAMILY SEED [N [K,K,..]] (e.g. BNFREE 4 20, ID 0, the benchmark's seeds and net counts). With factors K, also each
+ * net's accuracy on the first 1024 test images with every predicted conv weight multiplied by K: whether the scale
+ * of the predicted weights is what holds a net back (a diagnosis, not a way to predict parameters).
  */
 public final class PredictedWeightScale {
 
@@ -30,6 +32,12 @@ public final class PredictedWeightScale {
         Family fam = Family.valueOf(a[0]);
         List<NetworkSpec> nets = DeepNets1MSampler.builder(Integer.parseInt(a[1])).family(fam).channels(8).build()
                 .sample(a.length > 2 ? Integer.parseInt(a[2]) : 5);
+        double[] factors = a.length > 3
+                ? java.util.Arrays.stream(a[3].split(",")).mapToDouble(Double::parseDouble).toArray() : new double[0];
+        ImageBatch[] evalBatches = new ImageBatch[factors.length == 0 ? 0 : 16];
+        for (int b = 0; b < evalBatches.length; b++) {
+            evalBatches[b] = FashionMnist.load(FashionMnist.DEFAULT_DIR).test().batch(b * 64, b * 64 + 64);
+        }
         for (NetworkSpec s : nets) {
             PredictedParameters p = ghn.predict(s);
             NetworkPlan plan = p.plan();
@@ -50,6 +58,23 @@ public final class PredictedWeightScale {
             System.out.printf("%s: %2d cells, %3d convs, mean std/He %.3f, logits abs mean %.3g, max %.3g%n", fam,
                     s.cells(), convs, ratioSum / convs, logits.ameanNumber().doubleValue(),
                     logits.amaxNumber().doubleValue());
+            for (double k : factors) {
+                NetworkParameters scaled = p.toNetworkParameters();
+                for (ParameterSpec ps : plan.parameters()) {
+                    if (ps.shape().size() == 4) {
+                        scaled.tensor(ps.index()).muli(k);
+                    }
+                }
+                RunnableNetwork net = RunnableNetwork.of(plan);
+                long correct = 0;
+                for (ImageBatch b : evalBatches) {
+                    int[] guess = net.predict(scaled, ImageTensors.of(b)).argMax(1).toIntVector();
+                    for (int i = 0; i < guess.length; i++) {
+                        correct += guess[i] == b.labels()[i] ? 1 : 0;
+                    }
+                }
+                System.out.printf("    conv weights x %.2f: accuracy %.2f%%%n", k, 100.0 * correct / (64 * evalBatches.length));
+            }
         }
     }
 }
