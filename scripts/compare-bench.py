@@ -41,6 +41,8 @@ def main(argv):
             groups.setdefault(json.dumps(specs[i][key]), []).append((a[name][i], b[name][i]))
         for value, pairs in sorted(groups.items(), key=lambda g: field_order(g[0])):
             print_group(f"{name} {key}={value}", pairs)
+        if ranges and not all(isinstance(specs[i][key], (int, float)) for i in common):
+            sys.exit(f"compare-bench.py: {argv[3]}: field '{key}' is not numeric, so RANGES do not apply to it")
         for text, low, high in ranges:
             pairs = [(a[name][i], b[name][i]) for i in common if low <= specs[i][key] <= high]
             if pairs:

@@ -6,26 +6,22 @@
 # Usage: scripts/save-main-run.sh [RUN_DIR]      (default runs/ghn)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/training-run.sh
 
 RUN=${1:-runs/ghn}
 OUT=results/ghn/training
 [[ -f $RUN/checkpoint.ghn ]] || { echo "$RUN/checkpoint.ghn: no checkpoint" >&2; exit 2; }
 
+FILES="checkpoint.ghn progress.csv train.log config.yaml ghn-train.yaml"
+trap 'for f in $FILES; do rm -f $OUT/$f.tmp; done' EXIT
 # copy first, then read the step from the copy: the run may write a newer checkpoint meanwhile
 cp "$RUN/checkpoint.ghn" $OUT/checkpoint.ghn.tmp
-step=$(python3 - $OUT/checkpoint.ghn.tmp <<'PY'
-import json, sys
-head = open(sys.argv[1], 'rb').read(1 << 16)
-start = head.index(b'{')
-print(json.JSONDecoder().raw_decode(head[start:].decode('latin-1'))[0]['meta']['step'])
-PY
-)
-awk -F, -v s="$step" 'NR == 1 || $1 <= s' "$RUN/progress.csv" > $OUT/progress.csv.tmp
-awk -v s="$step" '/^step [0-9]+\// { split($2, a, "/"); if (a[1] + 0 > s + 0) exit } { print }' "$RUN/train.log" \
-    > $OUT/train.log.tmp
+step=$(checkpoint_step $OUT/checkpoint.ghn.tmp)
+progress_until "$RUN/progress.csv" "$step" > $OUT/progress.csv.tmp
+log_until "$RUN/train.log" "$step" > $OUT/train.log.tmp
 cp "$RUN/config.yaml" $OUT/config.yaml.tmp
 cp "$RUN/ghn-train.yaml" $OUT/ghn-train.yaml.tmp
-for f in checkpoint.ghn progress.csv train.log config.yaml ghn-train.yaml; do
+for f in $FILES; do
     mv $OUT/$f.tmp $OUT/$f
 done
 sed -i -E "s/holds the main run's latest full checkpoint \(step [0-9]+;/holds the main run's latest full checkpoint (step $step;/" README.md

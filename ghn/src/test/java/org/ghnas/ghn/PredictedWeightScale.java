@@ -1,14 +1,17 @@
 package org.ghnas.ghn;
 
+import java.util.Arrays;
 import java.util.List;
 import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.data.FashionMnist;
 import org.ghnas.space.data.ImageBatch;
+import org.ghnas.space.data.ImageDataset;
 import org.ghnas.space.plan.NetworkPlan;
 import org.ghnas.space.plan.ParameterSpec;
 import org.ghnas.space.runtime.ImageTensors;
 import org.ghnas.space.runtime.NetworkParameters;
 import org.ghnas.space.runtime.RunnableNetwork;
+import org.ghnas.space.runtime.SgdTrainer;
 import org.ghnas.space.sample.DeepNets1MSampler;
 import org.ghnas.space.sample.Family;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,16 +31,14 @@ public final class PredictedWeightScale {
     public static void main(String[] a) {
         // without BatchNorm nothing rescales the activations: weights below He scale shrink them layer by layer
         GraphHyperNetwork ghn = GraphHyperNetwork.pretrained();
-        ImageBatch batch = FashionMnist.load(FashionMnist.DEFAULT_DIR).test().batch(0, 64);
+        ImageDataset test = FashionMnist.load(FashionMnist.DEFAULT_DIR).test();
+        ImageBatch batch = test.batch(0, 64);
         Family fam = Family.valueOf(a[0]);
         List<NetworkSpec> nets = DeepNets1MSampler.builder(Integer.parseInt(a[1])).family(fam).channels(8).build()
                 .sample(a.length > 2 ? Integer.parseInt(a[2]) : 5);
         double[] factors = a.length > 3
-                ? java.util.Arrays.stream(a[3].split(",")).mapToDouble(Double::parseDouble).toArray() : new double[0];
-        ImageBatch[] evalBatches = new ImageBatch[factors.length == 0 ? 0 : 16];
-        for (int b = 0; b < evalBatches.length; b++) {
-            evalBatches[b] = FashionMnist.load(FashionMnist.DEFAULT_DIR).test().batch(b * 64, b * 64 + 64);
-        }
+                ? Arrays.stream(a[3].split(",")).mapToDouble(Double::parseDouble).toArray() : new double[0];
+        ImageDataset evalImages = test.subset(0, 1024);
         for (NetworkSpec s : nets) {
             PredictedParameters p = ghn.predict(s);
             NetworkPlan plan = p.plan();
@@ -54,7 +55,8 @@ public final class PredictedWeightScale {
                     convs++;
                 }
             }
-            INDArray logits = RunnableNetwork.of(plan).predict(pp, ImageTensors.of(batch));
+            RunnableNetwork net = RunnableNetwork.of(plan);
+            INDArray logits = net.predict(pp, ImageTensors.of(batch));
             System.out.printf("%s: %2d cells, %3d convs, mean std/He %.3f, logits abs mean %.3g, max %.3g%n", fam,
                     s.cells(), convs, ratioSum / convs, logits.ameanNumber().doubleValue(),
                     logits.amaxNumber().doubleValue());
@@ -65,15 +67,8 @@ public final class PredictedWeightScale {
                         scaled.tensor(ps.index()).muli(k);
                     }
                 }
-                RunnableNetwork net = RunnableNetwork.of(plan);
-                long correct = 0;
-                for (ImageBatch b : evalBatches) {
-                    int[] guess = net.predict(scaled, ImageTensors.of(b)).argMax(1).toIntVector();
-                    for (int i = 0; i < guess.length; i++) {
-                        correct += guess[i] == b.labels()[i] ? 1 : 0;
-                    }
-                }
-                System.out.printf("    conv weights x %.2f: accuracy %.2f%%%n", k, 100.0 * correct / (64 * evalBatches.length));
+                System.out.printf("    conv weights x %.2f: accuracy %.2f%%%n", k,
+                        100 * SgdTrainer.accuracy(net, scaled, evalImages, 64));
             }
         }
     }
