@@ -2,7 +2,7 @@
 """Per-net table of the BN-free SGD runs (scripts/bnfree-sgd-ceiling.sh) beside the shipped GHN's predicted accuracy.
 
 Usage: [LRS="0.01 0.002"] python3 scripts/bnfree-sgd-ceiling.py [BENCHMARK_JSON]
-(default: results/ghn/benchmark-decayAC-step34500/benchmark.json, the shipped GHN's benchmark; LRS: only these
+(default: the committed benchmark of the shipped GHN, found by the weights checksum it records; LRS: only these
 learning rates, default every rate run so far)
 """
 import glob
@@ -12,7 +12,23 @@ import os
 import re
 import sys
 
-bench = sys.argv[1] if len(sys.argv) > 1 else "results/ghn/benchmark-decayAC-step34500/benchmark.json"
+SHIPPED = "ghn/src/main/resources/org/ghnas/ghn/ghn2-fashion-mnist.ghn"
+
+
+def shipped_benchmark():
+    """The benchmark.json under results/ghn whose GHN is the shipped one and which scored the BN-free family."""
+    head = open(SHIPPED, "rb").read(1 << 16)
+    start = head.index(b"{")
+    checksum = json.JSONDecoder().raw_decode(head[start:].decode("latin-1"))[0]["meta"]["checksum"]
+    for path in sorted(glob.glob("results/ghn/benchmark*/benchmark.json")):
+        b = json.load(open(path))
+        if b.get("ghn_sha256") == checksum and any(s["set"] == "bnfree" for s in b.get("accuracy", [])):
+            return path
+    sys.exit(f"bnfree-sgd-ceiling.py: no results/ghn/benchmark*/benchmark.json scores the BN-free family with the "
+             f"shipped GHN (weights SHA-256 {checksum[:8]}...); pass BENCHMARK_JSON")
+
+
+bench = sys.argv[1] if len(sys.argv) > 1 else shipped_benchmark()
 sets = json.load(open(bench))["accuracy"]
 ghn = {n["index"]: n for n in next(s for s in sets if s["set"] == "bnfree")["per_net"]}
 
