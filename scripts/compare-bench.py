@@ -12,8 +12,11 @@ import sys
 
 
 def per_net(path):
-    with open(path) as f:
-        bench = json.load(f)
+    try:
+        with open(path) as f:
+            bench = json.load(f)
+    except (OSError, ValueError) as e:
+        sys.exit(f"compare-bench.py: cannot read {path} as a ghn bench benchmark.json: {e}")
     return {s['set']: {n['index']: n['predicted'] for n in s['per_net']} for s in bench['accuracy']}
 
 
