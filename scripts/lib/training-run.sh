@@ -1,13 +1,9 @@
-# Helpers shared by the scripts that copy a GHN training run's files (ship-ghn.sh, save-main-run.sh); source it.
+# Helpers shared by the scripts that copy a GHN training run's files (ship-ghn.sh, save-main-run.sh, branch-release.sh);
+# source it.
 
 # The step a checkpoint was written at, from the JSON header of CHECKPOINT.
 checkpoint_step() {
-    python3 - "$1" <<'PY'
-import json, sys
-head = open(sys.argv[1], 'rb').read(1 << 16)
-start = head.index(b'{')
-print(json.JSONDecoder().raw_decode(head[start:].decode('latin-1'))[0]['meta']['step'])
-PY
+    python3 "$(dirname "${BASH_SOURCE[0]}")/ghn_header.py" "$1" step
 }
 
 # The rows of a progress CSV up to STEP (with its header): progress_until CSV STEP > OUT
