@@ -92,7 +92,26 @@ class GhnBenchmarkTest {
         String md = GhnBenchmark.markdown(r);
         assertThat(md).contains("`ghnas ghn bench --id 2`", GHN.checksum(), "available processors", "| id | 2 |",
                 "| wide | 1 |", "fraction of the convolution throughput", "Java " + r.path("java").asText());
+        if (r.has("cpu")) { // Linux with a model name in /proc/cpuinfo, as on every machine the project runs on
+            assertThat(md).contains("CPU " + r.path("cpu").asText());
+        }
         assertThat(log).isNotEmpty();
+    }
+
+    @Test
+    void givenCpuinfoOfTwoMachines_whenDescribed_thenTheModelAndItsWidestVectorSetAreNamed() {
+        // /proc/cpuinfo repeats one block per processor; the first block names the machine
+        List<String> xeon = List.of("processor\t: 0", "model name\t: Intel(R) Xeon(R) Platinum 8488C",
+                "flags\t\t: fpu sse2 avx avx2 fma avx512f avx512cd avx512bw", "", "processor\t: 1",
+                "model name\t: Intel(R) Xeon(R) Platinum 8488C");
+        List<String> epyc = List.of("processor\t: 0", "model name\t: AMD EPYC", "flags\t\t: fpu sse2 avx fma avx2 sha_ni");
+        List<String> old = List.of("model name\t: Intel(R) Core(TM)2 Duo", "flags\t\t: fpu sse2 ssse3");
+
+        assertThat(GhnBenchmark.describeCpu(xeon)).contains("Intel(R) Xeon(R) Platinum 8488C (AVX-512)");
+        assertThat(GhnBenchmark.describeCpu(epyc)).contains("AMD EPYC (AVX2)");
+        assertThat(GhnBenchmark.describeCpu(old)).contains("Intel(R) Core(TM)2 Duo");
+        // a machine without a model name (some ARM kernels) gets no CPU line rather than a guess
+        assertThat(GhnBenchmark.describeCpu(List.of("processor\t: 0", "Features\t: fp asimd"))).isEmpty();
     }
 
     @Test
