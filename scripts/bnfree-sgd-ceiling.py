@@ -13,23 +13,9 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from ghn_header import meta  # noqa: E402
+import shipped_benchmark  # noqa: E402
 
-SHIPPED = "ghn/src/main/resources/org/ghnas/ghn/ghn2-fashion-mnist.ghn"
-
-
-def shipped_benchmark():
-    """The benchmark.json under results/ghn whose GHN is the shipped one and which scored the BN-free family."""
-    checksum = meta(SHIPPED)["checksum"]
-    for path in sorted(glob.glob("results/ghn/benchmark*/benchmark.json")):
-        b = json.load(open(path))
-        if b.get("ghn_sha256") == checksum and any(s["set"] == "bnfree" for s in b.get("accuracy", [])):
-            return path
-    sys.exit(f"bnfree-sgd-ceiling.py: no results/ghn/benchmark*/benchmark.json scores the BN-free family with the "
-             f"shipped GHN (weights SHA-256 {checksum[:8]}...); pass BENCHMARK_JSON")
-
-
-bench = sys.argv[1] if len(sys.argv) > 1 else shipped_benchmark()
+bench = sys.argv[1] if len(sys.argv) > 1 else shipped_benchmark.path()
 sets = json.load(open(bench))["accuracy"]
 ghn = {n["index"]: n for n in next(s for s in sets if s["set"] == "bnfree")["per_net"]}
 
