@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/training-run.sh
+. scripts/lib/build.sh
 
 [[ $# -ge 1 && $# -le 4 ]] || { echo "usage: scripts/branch-release.sh NAME [SOURCE_DIR] [STEPS] [SHARE]" >&2; exit 2; }
 NAME=$1
@@ -43,8 +44,8 @@ sed -E -e "s/^steps: .*/steps: $((step + STEPS))/" -e '/^bnFreeShare:/d' "$SRC/g
 printf 'bnFreeShare: %s\nlrMilestones: [%s]\nlrGamma: 0.1\n' "$SHARE" "$step" >> "$TMP/ghn-train.yaml"
 echo "# release branch $NAME of $SRC at step $step ($(date -u +%FT%TZ)): $STEPS steps at the tenth rate, bnFreeShare $SHARE" \
     > "$TMP/train.log"
-[[ -f experiments/target/ghnas.jar ]] || mvn -q -B -DskipTests package >&2
-cp experiments/target/ghnas.jar "$TMP/ghnas.jar"
+[[ -f $JAR ]] || build_jar
+cp $JAR "$TMP/ghnas.jar"
 mv "$TMP" "$OUT"
 trap - EXIT
 echo "branched $SRC at step $step into $OUT (to step $((step + STEPS))); train it with"

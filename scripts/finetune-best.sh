@@ -7,8 +7,8 @@ set -euo pipefail
 export OMP_NUM_THREADS=1
 cd "$(dirname "$0")/.."
 
-JAR=experiments/target/ghnas.jar
-[[ -f $JAR ]] || mvn -q -B install -DskipTests
+. scripts/lib/build.sh
+[[ -f $JAR ]] || build_jar
 best=$(ls -d results/search/quickstart/export/0-* | head -1)
 [[ -d $best ]] || { echo "no exported best net under results/search/quickstart/export (run scripts/refit-surrogates.sh)" >&2; exit 2; }
 name=$(basename "$best")

@@ -10,7 +10,7 @@ set -euo pipefail
 export OMP_NUM_THREADS=1
 cd "$(dirname "$0")/.."
 
-JAR=experiments/target/ghnas.jar
+. scripts/lib/build.sh
 SHIPPED=surrogate/src/main/resources/org/ghnas/surrogate/surrogates-fashion-mnist.ghns
 TABLE=${1:-}
 
@@ -25,13 +25,13 @@ fi
 wc -l results/surrogate/measurements/{train,test}.jsonl
 
 # the fit embeds with the jar's GHN: a jar older than the shipped GHN would fit the surrogates on the previous one
-[[ -f $JAR && $JAR -nt ghn/src/main/resources/org/ghnas/ghn/ghn2-fashion-mnist.ghn ]] || mvn -q -B install -DskipTests
+[[ -f $JAR && $JAR -nt ghn/src/main/resources/org/ghnas/ghn/ghn2-fashion-mnist.ghn ]] || build_jar
 java -jar $JAR surrogate fit --table results/surrogate/measurements --out $SHIPPED --report results/surrogate --seeds 5
 python3 scripts/compare-budgets.py results/surrogate/measurements results/surrogate/measurements-200steps \
     > results/surrogate/budget-check.md.tmp
 mv results/surrogate/budget-check.md.tmp results/surrogate/budget-check.md
 
-mvn -q -B install -DskipTests
+build_jar
 # a run directory refuses a second run without --resume: start each one afresh
 rm -rf results/search/{quickstart,quickstart-seeds,accurate-under-params,noise-robust,accuracy-latency-pareto}
 java -jar $JAR search experiments/quickstart.yaml --baseline random --out results/search/quickstart

@@ -8,12 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/training-run.sh
+. scripts/lib/build.sh
 
 RUN=${1:?usage: scripts/ship-ghn.sh RUN_DIR [EARLIER_LOG]}
 EARLIER=${2:-}
-JAR=experiments/target/ghnas.jar
 RES=ghn/src/main/resources/org/ghnas/ghn
-[[ -f $JAR ]] || mvn -q -B install -DskipTests
+[[ -f $JAR ]] || build_jar
 
 step=$(checkpoint_step "$RUN/checkpoint.ghn")
 echo "shipping $RUN/checkpoint.ghn, step $step"
@@ -34,5 +34,5 @@ mv $RES/ghn2-fashion-mnist-progress.csv.tmp $RES/ghn2-fashion-mnist-progress.csv
 mv $RES/ghn2-fashion-mnist-train.log.tmp $RES/ghn2-fashion-mnist-train.log
 ls -l $RES
 # the jar must carry the new weights before anything embeds with it (refit-surrogates.sh fits on the jar's GHN)
-mvn -q -B install -DskipTests
+build_jar
 echo "rebuilt $JAR with the shipped GHN"
