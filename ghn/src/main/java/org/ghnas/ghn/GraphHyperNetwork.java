@@ -108,6 +108,46 @@ public final class GraphHyperNetwork {
         }
     }
 
+    /**
+     * The GHN whose every weight is the mean of the given GHNs' weights (checkpoint averaging, as in stochastic weight
+     * averaging): checkpoints taken along one run at a small learning rate scatter around a region of low loss, and
+     * their mean lies nearer its centre than any one of them.
+     *
+     * @throws IllegalArgumentException if {@code ghns} is empty or the GHNs' configs differ
+     * @throws NullPointerException     if {@code ghns} or one of its GHNs is null
+     */
+    public static GraphHyperNetwork average(List<GraphHyperNetwork> ghns) {
+        requireNonNull(ghns, "ghns");
+        if (ghns.isEmpty()) {
+            throw new IllegalArgumentException("average: at least one GHN is needed");
+        }
+        GhnConfig config = requireNonNull(ghns.get(0), "ghns[0]").config();
+        for (int i = 1; i < ghns.size(); i++) {
+            GhnConfig c = requireNonNull(ghns.get(i), "ghns[" + i + "]").config();
+            if (!c.equals(config)) {
+                throw new IllegalArgumentException("average: GHN " + i + " has config " + c + ", GHN 0 has " + config);
+            }
+        }
+        Ghn2 mean = new Ghn2(config, 0);
+        List<Parameter> out = mean.parameters();
+        for (int k = 0; k < out.size(); k++) {
+            Parameter p = out.get(k);
+            double[] sum = new double[Math.toIntExact(p.value().length())];
+            for (GraphHyperNetwork g : ghns) {
+                float[] v = g.ghn.parameters().get(k).value().dup('c').data().asFloat();
+                for (int j = 0; j < v.length; j++) {
+                    sum[j] += v[j];
+                }
+            }
+            float[] m = new float[sum.length];
+            for (int j = 0; j < m.length; j++) {
+                m[j] = (float) (sum[j] / ghns.size());
+            }
+            p.value().assign(Nd4j.create(m, p.value().shape(), 'c'));
+        }
+        return new GraphHyperNetwork(mean);
+    }
+
     private static GraphHyperNetwork fromArchive(TensorArchive a, String source) {
         JsonNode g = a.meta().path("ghn");
         GhnConfig config;

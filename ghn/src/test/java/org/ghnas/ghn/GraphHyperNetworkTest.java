@@ -2,12 +2,15 @@ package org.ghnas.ghn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.ghnas.ghn.io.MalformedArchiveException;
+import org.ghnas.ghn.io.TensorArchive;
 import org.ghnas.ghn.model.GhnConfig;
 import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.plan.InputShape;
@@ -115,5 +118,53 @@ class GraphHyperNetworkTest {
         assertThat(ghn.config()).isEqualTo(GhnConfig.ghn2());
         assertThat(ghn.parameterCount()).isEqualTo(1_620_764L);
         assertThat(ghn.embed(nets(1).get(0)).dimension()).isEqualTo(32);
+    }
+
+    @Test
+    void givenTwoGhns_whenAveraged_thenEveryWeightIsTheirMean(@TempDir Path dir) {
+        // Given two GHNs of one config, saved
+        GraphHyperNetwork a = GraphHyperNetwork.initialize(SMALL, 1);
+        GraphHyperNetwork b = GraphHyperNetwork.initialize(SMALL, 2);
+        a.save(dir.resolve("a.ghn"));
+        b.save(dir.resolve("b.ghn"));
+
+        // When
+        GraphHyperNetwork mean = GraphHyperNetwork.average(List.of(a, b));
+        mean.save(dir.resolve("mean.ghn"));
+
+        // Then every tensor of the file is the element-wise mean of theirs
+        Map<String, TensorArchive.Tensor> ta = weights(dir.resolve("a.ghn"));
+        Map<String, TensorArchive.Tensor> tb = weights(dir.resolve("b.ghn"));
+        Map<String, TensorArchive.Tensor> tm = weights(dir.resolve("mean.ghn"));
+        assertThat(tm.keySet()).isEqualTo(ta.keySet()).isNotEmpty();
+        for (String name : tm.keySet()) {
+            assertThat(tm.get(name).shape()).as(name).isEqualTo(ta.get(name).shape());
+            float[] va = ta.get(name).values();
+            float[] vb = tb.get(name).values();
+            float[] vm = tm.get(name).values();
+            for (int j = 0; j < vm.length; j++) {
+                assertThat(vm[j]).as("%s[%d]", name, j).isCloseTo((va[j] + vb[j]) / 2, within(1e-7f));
+            }
+        }
+        assertThat(mean.checksum()).isNotIn(a.checksum(), b.checksum())
+                .isEqualTo(GraphHyperNetwork.average(List.of(b, a)).checksum());
+        assertThat(GraphHyperNetwork.load(dir.resolve("mean.ghn")).checksum()).isEqualTo(mean.checksum());
+        // a GHN averaged with itself is itself
+        assertThat(GraphHyperNetwork.average(List.of(a, a, a)).checksum()).isEqualTo(a.checksum());
+    }
+
+    @Test
+    void givenGhnsOfDifferentConfigs_whenAveraged_thenOneLineErrorNamesBoth() {
+        GraphHyperNetwork small = GraphHyperNetwork.initialize(SMALL, 1);
+        GraphHyperNetwork wider = GraphHyperNetwork.initialize(new GhnConfig(16, 50, true, 11, 10), 1);
+        assertThatThrownBy(() -> GraphHyperNetwork.average(List.of(small, wider)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("average: GHN 1 has config GhnConfig[hidden=16").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> GraphHyperNetwork.average(List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("average: at least one GHN is needed");
+    }
+
+    private static Map<String, TensorArchive.Tensor> weights(Path file) {
+        return TensorArchive.read(file, GraphHyperNetwork.WEIGHTS_KIND, 1).tensors();
     }
 }

@@ -152,4 +152,45 @@ class GhnCommandTest {
         assertThat(run("ghn", "bench", "--seed", "-1", "--out", dir.toString())).isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("ghnas: seed must be >= 0, but was -1.");
     }
+
+    @Test
+    void givenTwoWeightsFiles_whenAverage_thenTheirMeanIsWrittenAndPrinted(@TempDir Path dir) {
+        // Given
+        GraphHyperNetwork a = GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 1);
+        GraphHyperNetwork b = GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 2);
+        a.save(dir.resolve("a.ghn"));
+        b.save(dir.resolve("b.ghn"));
+        Path mean = dir.resolve("mean.ghn");
+
+        // When
+        int code = run("ghn", "average", dir.resolve("a.ghn").toString(), dir.resolve("b.ghn").toString(),
+                "--out", mean.toString());
+
+        // Then
+        assertThat(code).isEqualTo(0);
+        String checksum = GraphHyperNetwork.average(java.util.List.of(a, b)).checksum();
+        assertThat(GraphHyperNetwork.load(mean).checksum()).isEqualTo(checksum);
+        assertThat(out.toString().strip()).isEqualTo(mean + " " + checksum + " (mean of 2)");
+    }
+
+    @Test
+    void givenWeightsOfAnotherConfig_whenAverage_thenExit2NamingThatFileAndNothingWritten(@TempDir Path dir) {
+        GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 1).save(dir.resolve("a.ghn"));
+        GraphHyperNetwork.initialize(new GhnConfig(16, 50, true, 11, 10), 1).save(dir.resolve("wide.ghn"));
+        Path mean = dir.resolve("mean.ghn");
+        assertThat(run("ghn", "average", dir.resolve("a.ghn").toString(), dir.resolve("wide.ghn").toString(),
+                "--out", mean.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("ghnas: " + dir.resolve("wide.ghn") + ": GHN config")
+                .doesNotContain("\n");
+        assertThat(mean).doesNotExist();
+    }
+
+    @Test
+    void givenOneFile_whenAverage_thenExit2AndNothingWritten(@TempDir Path dir) {
+        GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 1).save(dir.resolve("a.ghn"));
+        Path mean = dir.resolve("mean.ghn");
+        assertThat(run("ghn", "average", dir.resolve("a.ghn").toString(), "--out", mean.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("CHECKPOINT");
+        assertThat(mean).doesNotExist();
+    }
 }
