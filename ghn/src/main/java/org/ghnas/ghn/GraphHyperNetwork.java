@@ -111,7 +111,9 @@ public final class GraphHyperNetwork {
     /**
      * The GHN whose every weight is the mean of the given GHNs' weights (checkpoint averaging, as in stochastic weight
      * averaging): checkpoints taken along one run at a small learning rate scatter around a region of low loss, and
-     * their mean lies nearer its centre than any one of them.
+     * their mean can lie nearer its centre than any one of them. Whether it predicts better is an empirical question:
+     * on the shipped GHN's release branch the mean of its last seven checkpoints scored below the last one
+     * (results/ghn/benchmark-decayAG-average-76400-77600 in the repository).
      *
      * @throws IllegalArgumentException if {@code ghns} is empty or the GHNs' configs differ
      * @throws NullPointerException     if {@code ghns} or one of its GHNs is null
