@@ -34,6 +34,8 @@ import org.ghnas.space.plan.NetworkPlan;
 import org.ghnas.space.plan.ParameterSpec;
 import org.ghnas.space.runtime.NetworkParameters;
 import org.ghnas.space.runtime.Workspaces;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -231,11 +233,18 @@ public final class GraphHyperNetwork {
             }
             float[][] out = new float[p.size()][];
             for (ParameterSpec s : plan.parameters()) {
-                out[s.index()] = p.tensor(s.index()).dup('c').data().asFloat();
+                out[s.index()] = values(p.tensor(s.index()));
             }
             return out;
         });
         return new PredictedParameters(plan, tensors);
+    }
+
+    /** The values of {@code t} in C order, copied straight from its buffer when that holds exactly them. */
+    private static float[] values(INDArray t) {
+        boolean whole = !t.isView() && t.offset() == 0 && t.ordering() == 'c' && t.dataType() == DataType.FLOAT
+                && t.data().length() == t.length();
+        return (whole ? t : t.dup('c')).data().asFloat();
     }
 
     /** {@link #predict(Architecture)} for each architecture, in order. */

@@ -40,6 +40,11 @@ public final class PredictedParameters {
     private final NetworkPlan plan;
     private final float[][] tensors;
 
+    /**
+     * Takes ownership of {@code tensors}, which its callers in this package build fresh and never touch again: a
+     * defensive copy would double what a prediction allocates (ResNet-50: 94 MB more per call, and the page faults of
+     * touching it, measured to be most of a cold prediction's time).
+     */
     PredictedParameters(NetworkPlan plan, float[][] tensors) {
         this.plan = requireNonNull(plan, "plan");
         List<ParameterSpec> specs = plan.parameters();
@@ -52,7 +57,7 @@ public final class PredictedParameters {
                 throw new IllegalArgumentException(p.name() + " must have " + p.size() + " values, but had "
                         + tensors[p.index()].length + ".");
             }
-            this.tensors[p.index()] = tensors[p.index()].clone();
+            this.tensors[p.index()] = tensors[p.index()];
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.ghnas.ghn.io.MalformedArchiveException;
 import org.ghnas.ghn.io.TensorArchive;
+import org.ghnas.ghn.model.Ghn2;
 import org.ghnas.ghn.model.GhnConfig;
 import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.plan.InputShape;
@@ -55,6 +56,22 @@ class GraphHyperNetworkTest {
         InputShape other = ghn.input().equals(InputShape.CIFAR10) ? InputShape.FASHION_MNIST : InputShape.CIFAR10;
         assertThatThrownBy(() -> ghn.embed(NetworkPlan.of(specs.get(0), other)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("plan: built for");
+    }
+
+    @Test
+    void givenPrediction_thenEveryTensorHoldsTheModelsOutputInItsShape() {
+        // predict() copies the model's tensors out of ND4J, straight from the buffer where it holds exactly them
+        GraphHyperNetwork ghn = GraphHyperNetwork.initialize(SMALL, 7);
+        for (NetworkSpec spec : nets(3)) {
+            NetworkPlan plan = ghn.plan(spec);
+            NetworkParameters model = new Ghn2(SMALL, 7).forward(plan).parameters();
+            NetworkParameters predicted = ghn.predict(spec).toNetworkParameters();
+            for (int i = 0; i < model.size(); i++) {
+                assertThat(predicted.tensor(i).shape()).as("tensor %d", i).isEqualTo(model.tensor(i).shape());
+                assertThat(predicted.tensor(i).dup('c').data().asFloat()).as("tensor %d", i)
+                        .containsExactly(model.tensor(i).dup('c').data().asFloat());
+            }
+        }
     }
 
     @Test
