@@ -100,7 +100,7 @@ public final class PredictedParameters {
         List<ParameterSpec> specs = plan.parameters();
         org.nd4j.linalg.api.ndarray.INDArray[] t = new org.nd4j.linalg.api.ndarray.INDArray[specs.size()];
         for (ParameterSpec p : specs) {
-            t[p.index()] = Nd4j.create(tensors[p.index()].clone(), p.shapeArray(), 'c');
+            t[p.index()] = Nd4j.create(tensors[p.index()], p.shapeArray(), 'c'); // copies into native memory
         }
         return NetworkParameters.of(plan, t);
     }

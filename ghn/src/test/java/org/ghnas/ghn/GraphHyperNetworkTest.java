@@ -75,6 +75,16 @@ class GraphHyperNetworkTest {
     }
 
     @Test
+    void givenNetworkParameters_whenChanged_thenThePredictionIsNot() {
+        PredictedParameters p = GraphHyperNetwork.initialize(SMALL, 7).predict(nets(1).get(0));
+        float[] before = p.tensor(0);
+        NetworkParameters np = p.toNetworkParameters();
+        np.tensor(0).addi(1);
+        assertThat(p.tensor(0)).containsExactly(before);
+        assertThat(p.toNetworkParameters().tensor(0).getFloat(0)).isEqualTo(before[0]);
+    }
+
+    @Test
     void givenSavedGhn_whenLoaded_thenSameChecksumAndPredictions(@TempDir Path dir) {
         GraphHyperNetwork ghn = GraphHyperNetwork.initialize(SMALL, 7);
         Path file = dir.resolve("ghn.bin");
