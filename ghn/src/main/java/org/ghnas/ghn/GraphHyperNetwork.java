@@ -138,7 +138,7 @@ public final class GraphHyperNetwork {
             Parameter p = out.get(k);
             double[] sum = new double[Math.toIntExact(p.value().length())];
             for (GraphHyperNetwork g : ghns) {
-                float[] v = g.ghn.parameters().get(k).value().dup('c').data().asFloat();
+                float[] v = values(g.ghn.parameters().get(k).value());
                 for (int j = 0; j < v.length; j++) {
                     sum[j] += v[j];
                 }
