@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import org.ghnas.space.sample.PredefinedNets;
+import org.ghnas.space.stat.Median;
 
 /**
  * Times N predictions of all ResNet-50 parameters by the shipped GHN in a fresh JVM and counts the minor page faults
@@ -30,8 +31,8 @@ public final class ResNet50PredictLatency {
             faults[i] = minorFaults() - f0;
             System.out.printf(Locale.ROOT, "call %2d  %.4f s  %7d faults%n", i, s[i], faults[i]);
         }
-        System.out.printf(Locale.ROOT, "median %.4f s (calls 5..%d: %.4f s), faults %d (calls 5..: %d)%n", median(s),
-                n - 1, median(Arrays.copyOfRange(s, Math.min(5, n - 1), n)), Arrays.stream(faults).sum(),
+        System.out.printf(Locale.ROOT, "median %.4f s (calls 5..%d: %.4f s), faults %d (calls 5..: %d)%n", Median.of(s),
+                n - 1, Median.of(Arrays.copyOfRange(s, Math.min(5, n - 1), n)), Arrays.stream(faults).sum(),
                 Arrays.stream(faults).skip(5).sum());
     }
 
@@ -39,11 +40,5 @@ public final class ResNet50PredictLatency {
     private static long minorFaults() throws IOException {
         String stat = Files.readString(Path.of("/proc/self/stat"));
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
-    }
-
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 }

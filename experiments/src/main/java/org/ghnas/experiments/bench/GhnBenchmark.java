@@ -36,6 +36,7 @@ import org.ghnas.space.runtime.Workspaces;
 import org.ghnas.space.sample.DeepNets1MSampler;
 import org.ghnas.space.sample.Family;
 import org.ghnas.space.sample.PredefinedNets;
+import org.ghnas.space.stat.Median;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -459,9 +460,9 @@ public final class GhnBenchmark {
                 predict[i] = medianSeconds(() -> ghn.predict(s));
                 embed[i] = medianSeconds(() -> ghn.embed(s));
             }
-            double embedMedian = median(embed);
+            double embedMedian = Median.of(embed);
             l.put("id_nets", nets.size());
-            l.put("id_predict_median_s", round(median(predict), 4));
+            l.put("id_predict_median_s", round(Median.of(predict), 4));
             l.put("id_predict_all_s", round(Arrays.stream(predict).sum(), 4));
             l.put("id_embed_median_s", round(embedMedian, 5));
             l.put("id_embed_nets_per_s", round(1 / embedMedian, 1));
@@ -505,7 +506,7 @@ public final class GhnBenchmark {
             stepMacs[i] = 3.0 * settings.trainBatch() * targetMacs(c, t);
             log.accept(String.format(Locale.ROOT, "training step %d: %.2f s, %d nets", i + 1, seconds[i], r.nets()));
         }
-        double sec = median(seconds);
+        double sec = Median.of(seconds);
         double achieved = 0;
         for (int i = 0; i < seconds.length; i++) {
             achieved += stepMacs[i] / seconds[i];
@@ -518,7 +519,7 @@ public final class GhnBenchmark {
         o.put("step_median_s", round(sec, 3));
         // the JIT compiles the kernels over the first tens of steps, which a run of hours pays once
         o.put("step_median_second_half_s",
-                round(median(Arrays.copyOfRange(seconds, seconds.length / 2, seconds.length)), 3));
+                round(Median.of(Arrays.copyOfRange(seconds, seconds.length / 2, seconds.length)), 3));
         ArrayNode each = o.putArray("step_seconds");
         for (double x : seconds) {
             each.add(round(x, 3));
@@ -527,9 +528,9 @@ public final class GhnBenchmark {
         o.put("step_goal_met", sec <= STEP_GOAL_S);
         o.put("mean_nets_per_step", round((double) nets / seconds.length, 2));
         o.put("architecture_images_per_s", round((double) nets / seconds.length * settings.trainBatch() / sec, 1));
-        o.put("net_seconds_per_step_median", round(median(netSeconds), 3));
-        o.put("workers_busy_share_median", round(median(busy), 3));
-        o.put("target_gmacs_per_step", round(median(stepMacs) / 1e9, 3));
+        o.put("net_seconds_per_step_median", round(Median.of(netSeconds), 3));
+        o.put("workers_busy_share_median", round(Median.of(busy), 3));
+        o.put("target_gmacs_per_step", round(Median.of(stepMacs) / 1e9, 3));
         o.put("achieved_gmacs_per_s", round(achieved / 1e9, 3));
         o.put("conv_baseline", "dense conv2d 64x16x32x32, 3x3, 16 out, pad 1, forward, float32, on " + workers
                 + " thread(s) at once");
@@ -585,19 +586,12 @@ public final class GhnBenchmark {
                 s[r] = (System.nanoTime() - t0) / 1e9 / calls;
             }
             double macs = 64.0 * 16 * 16 * 9 * 32 * 32;
-            return macs / median(s);
+            return macs / Median.of(s);
         });
     }
 
     private double medianSeconds(Runnable body) {
-        body.run(); // warm-up
-        double[] s = new double[settings.repeats()];
-        for (int i = 0; i < s.length; i++) {
-            long t0 = System.nanoTime();
-            body.run();
-            s[i] = (System.nanoTime() - t0) / 1e9;
-        }
-        return median(s);
+        return Median.millis(1, settings.repeats(), body) / 1e3;
     }
 
     private ObjectNode meanSe(List<Double> v) {
@@ -621,13 +615,6 @@ public final class GhnBenchmark {
 
     static double mean(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     /** This machine's CPU as {@link #describeCpu} names it, where {@code /proc/cpuinfo} can be read. */

@@ -3,13 +3,13 @@ package org.ghnas.ghn.model;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.ghnas.space.graph.ComputationalGraph;
 import org.ghnas.space.graph.GraphNode;
 import org.ghnas.space.graph.NodeType;
+import org.ghnas.space.stat.Median;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -86,17 +86,11 @@ public final class DecoderBenchmark {
             cpuF[r] = (c1 - c0) / 1e6;
             cpuB[r] = (c2 - c0) / 1e6;
         }
-        double medB = median(both);
+        double medB = Median.of(both);
         System.out.printf("%-15s nodes=%4d params=%,11d groups=%2d  forward %7.1f ms (cpu %7.1f)"
                 + "  forward+backward %7.1f ms (cpu %7.1f)%n", label, graph.nodeCount(), graph.parameterCount(),
-                decoder.forward(graph, states).groupCount(), median(fwd), median(cpuF), medB, median(cpuB));
+                decoder.forward(graph, states).groupCount(), Median.of(fwd), Median.of(cpuF), medB, Median.of(cpuB));
         return medB;
-    }
-
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 
     /**

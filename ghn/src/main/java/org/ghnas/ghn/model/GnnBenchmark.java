@@ -1,10 +1,10 @@
 package org.ghnas.ghn.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ghnas.space.graph.ComputationalGraph;
+import org.ghnas.space.stat.Median;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -66,13 +66,13 @@ public final class GnnBenchmark {
                 forwardMs[r] = (t2 - t1) / 1e6;
                 stepMs[r] = ((t2 - t1) + (t4 - t3)) / 1e6;
             }
-            double embed = median(embedMs);
-            double frozenEmbed = median(frozenMs);
+            double embed = Median.of(embedMs);
+            double frozenEmbed = Median.of(frozenMs);
             System.out.printf("N=%4d (degree %.2f, %6d virtual edges): embed %.3f ms (%.0f graphs/s), "
                             + "frozen embedder %.3f ms (%.0f graphs/s), forward %.3f ms, "
                             + "forward+backward %.3f ms (x8 = %.1f ms)%n",
                     size, degree, virtualEdges, embed, 1000 / embed, frozenEmbed, 1000 / frozenEmbed,
-                    median(forwardMs), median(stepMs), 8 * median(stepMs));
+                    Median.of(forwardMs), Median.of(stepMs), 8 * Median.of(stepMs));
         }
         metaBatches(gnn, reps);
     }
@@ -96,17 +96,11 @@ public final class GnnBenchmark {
             ms[r] = (System.nanoTime() - t0) / 1e6;
         }
         System.out.printf("meta-batch of 8 DeepNets-like graphs (mean %.0f nodes): forward+backward %.1f ms%n",
-                totalNodes / (8.0 * reps), median(ms));
+                totalNodes / (8.0 * reps), Median.of(ms));
     }
 
     private static void step(GatedGnn gnn, ComputationalGraph g) {
         GatedGnn.Cache c = gnn.forward(g);
         gnn.backward(c, Nd4j.onesLike(c.states()));
-    }
-
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 }

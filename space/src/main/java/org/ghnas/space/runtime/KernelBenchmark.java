@@ -1,9 +1,9 @@
 package org.ghnas.space.runtime;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
+import org.ghnas.space.stat.Median;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -109,21 +109,8 @@ public final class KernelBenchmark {
     }
 
     private void report(String name, Supplier<INDArray> forward, Supplier<INDArray> forwardBackward) {
-        System.out.printf(Locale.ROOT, "%-42s %12.2f %16.2f%n", name, median(forward), median(forwardBackward));
-    }
-
-    private double median(Supplier<INDArray> op) {
-        for (int i = 0; i < 3; i++) {
-            op.get();
-        }
-        double[] ms = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            op.get();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(ms);
-        return ms[reps / 2];
+        System.out.printf(Locale.ROOT, "%-42s %12.2f %16.2f%n", name, Median.millis(3, reps, forward::get),
+                Median.millis(3, reps, forwardBackward::get));
     }
 
     private INDArray random(long... shape) {

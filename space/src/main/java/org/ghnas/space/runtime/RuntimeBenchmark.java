@@ -2,7 +2,6 @@ package org.ghnas.space.runtime;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.ghnas.space.data.ImageDataset;
 import org.ghnas.space.plan.InputShape;
 import org.ghnas.space.plan.NetworkPlan;
 import org.ghnas.space.sample.DeepNets1MSampler;
+import org.ghnas.space.stat.Median;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -57,12 +57,12 @@ public final class RuntimeBenchmark {
 
         /** Median over the nets of the SGD step time. */
         public double medianStepMillis() {
-            return median(nets.stream().mapToDouble(NetResult::stepMillis).toArray());
+            return Median.of(nets.stream().mapToDouble(NetResult::stepMillis).toArray());
         }
 
         /** Median over the nets of the batch-64 forward latency. */
         public double medianForwardMillis() {
-            return median(nets.stream().mapToDouble(NetResult::forwardMillis).toArray());
+            return Median.of(nets.stream().mapToDouble(NetResult::forwardMillis).toArray());
         }
 
         /** Sum over the nets of the SGD step time: one step of each net, as a GHN meta-batch of that size runs. */
@@ -141,23 +141,9 @@ public final class RuntimeBenchmark {
     }
 
     private static double forwardMillis(RunnableNetwork net, NetworkParameters params, ImageBatch batch) {
-        double[] ms = new double[LATENCY_REPS];
-        for (int rep = -1; rep < LATENCY_REPS; rep++) {
-            long t0 = System.nanoTime();
-            Workspaces.scoped("benchmark-forward", () -> {
-                INDArray x = ImageTensors.of(batch, params.tensor(0).dataType());
-                net.predict(params, x);
-            });
-            if (rep >= 0) {
-                ms[rep] = (System.nanoTime() - t0) / 1e6;
-            }
-        }
-        return median(ms);
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Median.millis(1, LATENCY_REPS, () -> Workspaces.scoped("benchmark-forward", () -> {
+            INDArray x = ImageTensors.of(batch, params.tensor(0).dataType());
+            net.predict(params, x);
+        }));
     }
 }

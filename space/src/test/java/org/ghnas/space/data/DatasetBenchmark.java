@@ -1,7 +1,7 @@
 package org.ghnas.space.data;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.ghnas.space.stat.Median;
 
 /**
  * Prints how long loading Fashion-MNIST takes and how fast batches of 64 come out (clean, and with the
@@ -29,9 +29,9 @@ public final class DatasetBenchmark {
             noisy[r] = batchesPerSecond(data.train().shuffledBatches(64, new SplittableRandom(r))
                     .withNoise(0.08, new SplittableRandom(r)));
         }
-        System.out.printf("Fashion-MNIST load (60k+10k, gzip, padded): median %.2f s%n", median(load));
-        System.out.printf("batches of 64 (1x32x32), normalised: median %.0f batches/s%n", median(clean));
-        System.out.printf("batches of 64, noise sigma 0.08: median %.0f batches/s%n", median(noisy));
+        System.out.printf("Fashion-MNIST load (60k+10k, gzip, padded): median %.2f s%n", Median.of(load));
+        System.out.printf("batches of 64 (1x32x32), normalised: median %.0f batches/s%n", Median.of(clean));
+        System.out.printf("batches of 64, noise sigma 0.08: median %.0f batches/s%n", Median.of(noisy));
         System.out.println("train " + data.train());
     }
 
@@ -47,11 +47,5 @@ public final class DatasetBenchmark {
             throw new IllegalStateException("NaN pixel");
         }
         return n / seconds;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

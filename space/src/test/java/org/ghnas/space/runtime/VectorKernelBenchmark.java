@@ -1,9 +1,9 @@
 package org.ghnas.space.runtime;
 
 import java.lang.reflect.Method;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.ghnas.space.stat.Median;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -85,20 +85,7 @@ public final class VectorKernelBenchmark {
     }
 
     private static void row(String name, int reps, Supplier<Object> first, Supplier<Object> second) {
-        System.out.printf(Locale.ROOT, "%-70s %9.2f %9.2f%n", name, median(first, reps), median(second, reps));
-    }
-
-    private static double median(Supplier<Object> body, int reps) {
-        for (int i = 0; i < reps; i++) {
-            body.get();
-        }
-        double[] ms = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t = System.nanoTime();
-            body.get();
-            ms[i] = (System.nanoTime() - t) / 1e6;
-        }
-        Arrays.sort(ms);
-        return ms[reps / 2];
+        System.out.printf(Locale.ROOT, "%-70s %9.2f %9.2f%n", name, Median.millis(reps, reps, first::get),
+                Median.millis(reps, reps, second::get));
     }
 }

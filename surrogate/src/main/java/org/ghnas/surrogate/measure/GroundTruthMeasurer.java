@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -37,6 +36,7 @@ import org.ghnas.space.runtime.SgdTrainer;
 import org.ghnas.space.runtime.TrainingLog;
 import org.ghnas.space.runtime.Workspaces;
 import org.ghnas.space.sample.DeepNets1MSampler;
+import org.ghnas.space.stat.Median;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -364,7 +364,7 @@ public final class GroundTruthMeasurer {
                 cpu[k] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
             });
         }
-        return new double[] {median(cpu), median(wall)};
+        return new double[] {Median.of(cpu), Median.of(wall)};
     }
 
     /** Images whose largest logit is at their label (the first largest on ties, as argmax takes). */
@@ -377,13 +377,6 @@ public final class GroundTruthMeasurer {
             }
         }
         return n;
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     }
 
     /** Nodes on the longest path of the graph (its nodes are in topological order). */
