@@ -11,20 +11,34 @@ import json
 import sys
 
 
-def per_net(path):
+def read(path):
     try:
         with open(path) as f:
-            bench = json.load(f)
+            return json.load(f)
     except (OSError, ValueError) as e:
         sys.exit(f"compare-bench.py: cannot read {path} as a ghn bench benchmark.json: {e}")
+
+
+def per_net(bench):
     return {s['set']: {n['index']: n['predicted'] for n in s['per_net']} for s in bench['accuracy']}
+
+
+def held_out(bench):
+    """What picks a benchmark's nets and images: two runs that differ here measured different nets."""
+    settings = bench.get('settings', {})
+    return {key: settings.get(key, default) for key, default in (('seed', 0), ('channels', 8), ('test_images', None))}
 
 
 def main(argv):
     if len(argv) not in (3, 6, 7):
         sys.exit('usage: compare-bench.py A.json B.json [SPECS.json SET KEY [RANGES]]')
     ranges = [parse_range(text) for text in argv[6].split(',')] if len(argv) == 7 else []
-    a, b = per_net(argv[1]), per_net(argv[2])
+    bench_a, bench_b = read(argv[1]), read(argv[2])
+    if held_out(bench_a) != held_out(bench_b):
+        sys.exit(f"compare-bench.py: {argv[1]} and {argv[2]} measured different nets or images "
+                 f"({held_out(bench_a)} against {held_out(bench_b)}); compare runs of the same seed, channels and "
+                 f"test images")
+    a, b = per_net(bench_a), per_net(bench_b)
     print(f"{'set':9s} {'n':>4s} {'A':>7s} {'B':>7s} {'B-A':>7s}  B ahead")
     for name, nets in a.items():
         common = sorted(set(nets) & set(b.get(name, {})))

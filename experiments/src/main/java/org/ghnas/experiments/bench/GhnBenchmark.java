@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.PredictedParameters;
 import org.ghnas.ghn.train.GhnTrainer;
@@ -72,7 +74,8 @@ public final class GhnBenchmark {
     public static final double STEP_GOAL_S = 1.5;
 
     private static final int EVAL_BATCH = 64;
-    private static final List<Family> OOD = List.of(Family.WIDE, Family.DEEP, Family.DENSE, Family.BNFREE);
+    /** The out-of-distribution families of the accuracy part, in report order. */
+    public static final List<Family> OOD_FAMILIES = List.of(Family.WIDE, Family.DEEP, Family.DENSE, Family.BNFREE);
 
     /**
      * Sizes of a benchmark run.
@@ -82,6 +85,8 @@ public final class GhnBenchmark {
      * @param channels      base channels C of sampled held-out nets (WIDE nets get 4 C)
      * @param idNets        in-distribution nets for accuracy
      * @param oodNets       nets of each OOD family (wide, deep, dense, BN-free)
+     * @param oodFamilies   the OOD families measured, a subset of wide, deep, dense and BN-free (each keeps its nets
+     *                      and images whichever others are measured, so a family can be measured alone)
      * @param predefined    whether ResNet-50 and DARTS join the accuracy part
      * @param testImages    test images each net is evaluated on (the first ones of the test set)
      * @param sgdSteps      SGD steps from He init for the third column (0 leaves it out)
@@ -93,7 +98,8 @@ public final class GhnBenchmark {
      * @param trainBatch    images per training step
      * @param trainFcDim    classifier width of the training step's nets
      */
-    public record Settings(long seed, int channels, int idNets, int oodNets, boolean predefined, int testImages,
+    public record Settings(long seed, int channels, int idNets, int oodNets, List<Family> oodFamilies,
+                           boolean predefined, int testImages,
                            int sgdSteps, int latencyNets, int repeats, int trainSteps, int trainMetaBatch,
                            int trainChannels, int trainBatch, int trainFcDim) {
 
@@ -103,6 +109,14 @@ public final class GhnBenchmark {
             atLeast("channels", channels, 1);
             atLeast("idNets", idNets, 0);
             atLeast("oodNets", oodNets, 0);
+            requireNonNull(oodFamilies, "oodFamilies");
+            for (Family f : oodFamilies) {
+                if (!OOD_FAMILIES.contains(f)) {
+                    throw new IllegalArgumentException("oodFamilies must be among " + OOD_FAMILIES + ", but held "
+                            + f + ".");
+                }
+            }
+            oodFamilies = OOD_FAMILIES.stream().filter(oodFamilies::contains).toList();
             atLeast("testImages", testImages, 1);
             atLeast("sgdSteps", sgdSteps, 0);
             atLeast("latencyNets", latencyNets, 0);
@@ -116,42 +130,51 @@ public final class GhnBenchmark {
 
         /** The sizes: 100 ID nets, 20 per OOD family, ResNet-50 and DARTS, 2,000 images, 100 SGD steps. */
         public static Settings full() {
-            return new Settings(0, 8, 100, 20, true, 2_000, 100, 20, 5, 3, 8, 16, 64, 256);
+            return new Settings(0, 8, 100, 20, OOD_FAMILIES, true, 2_000, 100, 20, 5, 3, 8, 16, 64, 256);
         }
 
         public Settings withIdNets(int n) {
-            return new Settings(seed, channels, n, oodNets, predefined, testImages, sgdSteps, latencyNets, repeats,
-                    trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
+            return new Settings(seed, channels, n, oodNets, oodFamilies, predefined, testImages, sgdSteps,
+                    latencyNets, repeats, trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
         }
 
         public Settings withOodNets(int n) {
-            return new Settings(seed, channels, idNets, n, predefined, testImages, sgdSteps, latencyNets, repeats,
-                    trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
+            return new Settings(seed, channels, idNets, n, oodFamilies, predefined, testImages, sgdSteps,
+                    latencyNets, repeats, trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
+        }
+
+        /** These settings measuring only the given OOD families (a subset of wide, deep, dense and BN-free). */
+        public Settings withOodFamilies(Collection<Family> families) {
+            return new Settings(seed, channels, idNets, oodNets, List.copyOf(families), predefined, testImages,
+                    sgdSteps, latencyNets, repeats, trainSteps, trainMetaBatch, trainChannels, trainBatch,
+                    trainFcDim);
         }
 
         public Settings withTestImages(int n) {
-            return new Settings(seed, channels, idNets, oodNets, predefined, n, sgdSteps, latencyNets, repeats,
-                    trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
+            return new Settings(seed, channels, idNets, oodNets, oodFamilies, predefined, n, sgdSteps, latencyNets,
+                    repeats, trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
         }
 
         public Settings withSgdSteps(int n) {
-            return new Settings(seed, channels, idNets, oodNets, predefined, testImages, n, latencyNets, repeats,
-                    trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
+            return new Settings(seed, channels, idNets, oodNets, oodFamilies, predefined, testImages, n, latencyNets,
+                    repeats, trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
         }
 
         public Settings withTrainSteps(int n) {
-            return new Settings(seed, channels, idNets, oodNets, predefined, testImages, sgdSteps, latencyNets,
-                    repeats, n, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
+            return new Settings(seed, channels, idNets, oodNets, oodFamilies, predefined, testImages, sgdSteps,
+                    latencyNets, repeats, n, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
         }
 
         public Settings withPredefined(boolean p) {
-            return new Settings(seed, channels, idNets, oodNets, p, testImages, sgdSteps, latencyNets, repeats,
-                    trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
+            return new Settings(seed, channels, idNets, oodNets, oodFamilies, p, testImages, sgdSteps, latencyNets,
+                    repeats, trainSteps, trainMetaBatch, trainChannels, trainBatch, trainFcDim);
         }
 
         ObjectNode toJson() {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("seed", seed).put("channels", channels).put("id_nets", idNets).put("ood_nets", oodNets)
+                    .put("ood_families", oodFamilies.stream().map(f -> f.name().toLowerCase(Locale.ROOT))
+                            .collect(Collectors.joining(",")))
                     .put("predefined", predefined).put("test_images", testImages).put("sgd_steps", sgdSteps)
                     .put("latency_nets", latencyNets).put("repeats", repeats).put("train_steps", trainSteps)
                     .put("train_meta_batch", trainMetaBatch).put("train_channels", trainChannels)
@@ -246,7 +269,7 @@ public final class GhnBenchmark {
     List<NetSet> netSets() {
         List<NetSet> sets = new ArrayList<>();
         sets.add(new NetSet("id", sample(Family.ID, settings.idNets()), ID_GOAL));
-        for (Family f : OOD) {
+        for (Family f : settings.oodFamilies()) {
             sets.add(new NetSet(f.name().toLowerCase(Locale.ROOT), sample(f, settings.oodNets()), OOD_GOAL));
         }
         if (settings.predefined()) {

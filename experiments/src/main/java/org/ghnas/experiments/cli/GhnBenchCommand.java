@@ -2,10 +2,13 @@ package org.ghnas.experiments.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.ghnas.experiments.bench.GhnBenchmark;
 import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.train.GhnTrainer;
 import org.ghnas.space.io.AtomicFiles;
+import org.ghnas.space.sample.Family;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +30,11 @@ final class GhnBenchCommand implements Runnable {
     @Option(names = "--ood", defaultValue = "20",
             description = "Nets per OOD family: wide, deep, dense, bnfree (default: ${DEFAULT-VALUE})")
     int ood;
+
+    @Option(names = "--families", split = ",", paramLabel = "FAMILY",
+            description = "OOD families to measure, comma-separated among wide, deep, dense, bnfree (default: all "
+                    + "four); each keeps its nets and images, so a family can be measured alone")
+    List<String> families;
 
     @Option(names = "--skip-predefined", description = "Leave ResNet-50 and DARTS out of the accuracy part")
     boolean skipPredefined;
@@ -90,8 +98,8 @@ final class GhnBenchCommand implements Runnable {
 
     @Override
     public void run() {
-        GhnBenchmark.Settings s = new GhnBenchmark.Settings(seed, channels, id, ood, !skipPredefined, testImages,
-                sgdSteps, latencyNets, repeats, skipTraining ? 0 : trainSteps, 8, 16, 64, 256);
+        GhnBenchmark.Settings s = new GhnBenchmark.Settings(seed, channels, id, ood, oodFamilies(), !skipPredefined,
+                testImages, sgdSteps, latencyNets, repeats, skipTraining ? 0 : trainSteps, 8, 16, 64, 256);
         int threads = workers == null ? GhnTrainer.defaultWorkers() : workers;
         if (threads < 1) {
             throw new IllegalArgumentException("--workers: " + threads + " is not positive, expected >= 1");
@@ -111,5 +119,19 @@ final class GhnBenchCommand implements Runnable {
         journals.predicted().delete();
         spec.commandLine().getOut().print(md);
         spec.commandLine().getOut().flush();
+    }
+
+    private List<Family> oodFamilies() {
+        if (families == null) {
+            return GhnBenchmark.OOD_FAMILIES;
+        }
+        List<Family> chosen = new ArrayList<>();
+        for (String name : families) {
+            Family f = GhnBenchmark.OOD_FAMILIES.stream().filter(o -> o.name().equalsIgnoreCase(name.strip()))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("--families: unknown family '"
+                            + name + "', expected a comma-separated list of wide, deep, dense, bnfree"));
+            chosen.add(f);
+        }
+        return chosen;
     }
 }

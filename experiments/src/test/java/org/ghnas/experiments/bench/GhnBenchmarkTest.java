@@ -16,6 +16,7 @@ import org.ghnas.ghn.GraphHyperNetwork;
 import org.ghnas.ghn.model.GhnConfig;
 import org.ghnas.space.data.DatasetSplits;
 import org.ghnas.space.data.ImageDataset;
+import org.ghnas.space.sample.Family;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,7 @@ class GhnBenchmarkTest {
             images("noise/test", 64, 2));
 
     private static GhnBenchmark.Settings tiny() {
-        return new GhnBenchmark.Settings(0, 8, 2, 1, false, 32, 1, 1, 1, 1, 1, 8, 8, 16);
+        return new GhnBenchmark.Settings(0, 8, 2, 1, GhnBenchmark.OOD_FAMILIES, false, 32, 1, 1, 1, 1, 1, 8, 8, 16);
     }
 
     @Test
@@ -196,8 +197,27 @@ class GhnBenchmarkTest {
     }
 
     @Test
+    void givenOneFamily_whenNetSets_thenItsNetsAreThoseOfTheFullRun() {
+        var all = new GhnBenchmark(GHN, DATA, tiny().withOodNets(3), s -> { }).netSets();
+        var bnFree = new GhnBenchmark(GHN, DATA, tiny().withOodNets(3).withOodFamilies(List.of(Family.BNFREE)),
+                s -> { }).netSets();
+
+        assertThat(bnFree).extracting(GhnBenchmark.NetSet::name).containsExactly("id", "bnfree");
+        assertThat(bnFree.get(1)).isEqualTo(all.get(4));
+        assertThat(tiny().withOodFamilies(List.of(Family.BNFREE, Family.WIDE)).oodFamilies())
+                .containsExactly(Family.WIDE, Family.BNFREE);
+    }
+
+    @Test
+    void givenTheIdFamilyAmongOodFamilies_whenSettings_thenRejected() {
+        assertThatThrownBy(() -> tiny().withOodFamilies(List.of(Family.ID)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("oodFamilies must be among [WIDE, DEEP, DENSE, BNFREE], but held ID.");
+    }
+
+    @Test
     void givenNegativeSeed_whenSettings_thenRejectedNamingTheField() {
-        assertThatThrownBy(() -> new GhnBenchmark.Settings(-1, 16, 1, 1, false, 10, 0, 0, 1, 0, 8, 16, 64, 256))
+        assertThatThrownBy(() -> new GhnBenchmark.Settings(-1, 16, 1, 1, GhnBenchmark.OOD_FAMILIES, false, 10, 0, 0, 1, 0, 8, 16, 64, 256))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("seed must be >= 0, but was -1.");
     }
 }

@@ -154,6 +154,14 @@ class GhnCommandTest {
     }
 
     @Test
+    void givenUnknownFamily_whenBench_thenExit2NamingTheOptionAndWhatItTakes(@TempDir Path dir) {
+        assertThat(run("ghn", "bench", "--families", "bnfree,vit", "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("ghnas: --families: unknown family 'vit', expected a "
+                + "comma-separated list of wide, deep, dense, bnfree");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
     void givenTwoWeightsFiles_whenAverage_thenTheirMeanIsWrittenAndPrinted(@TempDir Path dir) {
         // Given
         GraphHyperNetwork a = GraphHyperNetwork.initialize(new GhnConfig(8, 50, true, 11, 10), 1);
