@@ -3,7 +3,6 @@ package org.ghnas.experiments.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import org.ghnas.ghn.GraphEmbedding;
 import org.ghnas.ghn.GraphHyperNetwork;
@@ -12,37 +11,33 @@ import org.ghnas.space.json.ArchitectureJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ghnas ghn embed}: the GHN's graph embedding of each architecture in a spec file, as JSON or CSV. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Print the GHN graph embedding of each architecture in SPECS.json.")
 final class GhnEmbedCommand implements Runnable {
 
-    /** Output formats. */
-    enum Format { json, csv }
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPECS.json", description = "One spec or a JSON array of specs")
-    Path specFile;
+    @Mixin
+    SpecsArgument specs;
 
     @Option(names = "--format", defaultValue = "json", description = "json or csv (default: ${DEFAULT-VALUE})")
-    Format format;
+    SpecsArgument.Format format;
 
     @Mixin
     GhnOptions ghnOptions;
 
     @Override
     public void run() {
-        List<Architecture> archs = ArchitectureJson.read(specFile);
+        List<Architecture> archs = specs.read();
         GraphHyperNetwork ghn = ghnOptions.load();
         PrintWriter out = spec.commandLine().getOut();
         ObjectNode root = ArchitectureJson.mapper().createObjectNode();
         root.put("ghn_sha256", ghn.checksum());
         ArrayNode list = root.putArray("embeddings");
-        if (format == Format.csv) {
+        if (format == SpecsArgument.Format.csv) {
             StringBuilder h = new StringBuilder("index");
             for (int j = 0; j < ghn.config().hidden(); j++) {
                 h.append(",e").append(j);
@@ -54,10 +49,9 @@ final class GhnEmbedCommand implements Runnable {
             try {
                 e = ghn.embed(archs.get(i));
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(specFile + ": architecture " + i + ": "
-                        + OneLineErrors.firstLine(ex.getMessage()), ex);
+                throw specs.rejected(i, ex);
             }
-            if (format == Format.csv) {
+            if (format == SpecsArgument.Format.csv) {
                 StringBuilder row = new StringBuilder().append(i);
                 for (float v : e.values()) {
                     row.append(',').append(v);
@@ -70,7 +64,7 @@ final class GhnEmbedCommand implements Runnable {
                 }
             }
         }
-        if (format == Format.json) {
+        if (format == SpecsArgument.Format.json) {
             out.println(root.toPrettyString());
         }
         out.flush();

@@ -14,7 +14,6 @@ import org.ghnas.space.runtime.SgdTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ghnas ghn predict}: predicts all parameters of each architecture in a spec file, optionally writes them
@@ -22,14 +21,14 @@ import picocli.CommandLine.Parameters;
  * BatchNorm on batch statistics of 64 (the reference's protocol, no SGD).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Predict all parameters of the architectures in SPEC.json; optionally write and evaluate them.")
+        description = "Predict all parameters of the architectures in SPECS.json; optionally write and evaluate them.")
 final class GhnPredictCommand implements Runnable {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC.json", description = "One spec or a JSON array of specs")
-    Path specFile;
+    @Mixin
+    SpecsArgument specs;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write net-<i>.params files here")
     Path out;
@@ -45,7 +44,7 @@ final class GhnPredictCommand implements Runnable {
 
     @Override
     public void run() {
-        List<Architecture> archs = ArchitectureJson.read(specFile);
+        List<Architecture> archs = specs.read();
         GraphHyperNetwork ghn = ghnOptions.load();
         DatasetSplits splits = evaluate ? data.load() : null;
         ObjectNode result = ArchitectureJson.mapper().createObjectNode();
@@ -56,8 +55,7 @@ final class GhnPredictCommand implements Runnable {
             try {
                 p = ghn.predict(archs.get(i));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(specFile + ": architecture " + i + ": "
-                        + OneLineErrors.firstLine(e.getMessage()), e);
+                throw specs.rejected(i, e);
             }
             ObjectNode n = nets.addObject();
             n.put("index", i);

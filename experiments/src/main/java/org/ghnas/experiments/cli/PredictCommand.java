@@ -3,7 +3,6 @@ package org.ghnas.experiments.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.ghnas.space.Architecture;
@@ -15,7 +14,6 @@ import org.ghnas.surrogate.SurrogateSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ghnas predict}: the surrogates' four property estimates and an out-of-distribution score per spec. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -25,33 +23,30 @@ import picocli.CommandLine.Parameters;
                         + "extrapolations."})
 final class PredictCommand implements Runnable {
 
-    /** Output formats. */
-    enum Format { json, csv }
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPECS.json", description = "One spec or a JSON array of specs")
-    Path specFile;
+    @Mixin
+    SpecsArgument specs;
 
     @Option(names = "--format", defaultValue = "json", description = "json or csv (default: ${DEFAULT-VALUE})")
-    Format format;
+    SpecsArgument.Format format;
 
     @Mixin
     SurrogateOptions surrogateOptions;
 
     @Override
     public void run() {
-        List<Architecture> archs = ArchitectureJson.read(specFile);
+        List<Architecture> archs = specs.read();
         SurrogateSet s = surrogateOptions.load();
         List<PropertyPrediction> preds;
         try {
             preds = s.predict(archs);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(specFile + ": " + OneLineErrors.firstLine(e.getMessage()), e);
+            throw new IllegalArgumentException(specs.file + ": " + OneLineErrors.firstLine(e.getMessage()), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == Format.csv) {
+        if (format == SpecsArgument.Format.csv) {
             StringBuilder h = new StringBuilder("index");
             for (Property p : Property.values()) {
                 h.append(',').append(p.key()).append(',').append(p.key()).append("_sd");
