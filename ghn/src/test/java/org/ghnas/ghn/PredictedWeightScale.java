@@ -21,7 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * to the logits of a net on 64 Fashion-MNIST test images: the first N nets (default 5) of a family at C=8. Args:
  * FAMILY SEED [N [K,K,..]] (e.g. BNFREE 4 20, ID 0, the benchmark's seeds and net counts). With factors K, also each
  * net's accuracy on the first 1024 test images with every predicted conv weight multiplied by K: whether the scale
- * of the predicted weights is what holds a net back (a diagnosis, not a way to predict parameters).
+ * of the predicted weights is what holds a net back (a diagnosis, not a way to predict parameters). Besides numbers,
+ * K may be {@code he} (each conv tensor rescaled to the standard deviation of §3.7's normalisation, sqrt(beta /
+ * fan_in) with beta 1 for depthwise and 2 otherwise: whether the scale of single layers is off) or {@code channel}
+ * (each output channel's filter rescaled to its tensor's standard deviation: whether the scales of a layer's
+ * channels against each other are).
  */
 public final class PredictedWeightScale {
 
@@ -36,8 +40,7 @@ public final class PredictedWeightScale {
         Family fam = Family.valueOf(a[0]);
         List<NetworkSpec> nets = DeepNets1MSampler.builder(Integer.parseInt(a[1])).family(fam).channels(8).build()
                 .sample(a.length > 2 ? Integer.parseInt(a[2]) : 5);
-        double[] factors = a.length > 3
-                ? Arrays.stream(a[3].split(",")).mapToDouble(Double::parseDouble).toArray() : new double[0];
+        List<String> factors = a.length > 3 ? Arrays.asList(a[3].split(",")) : List.of();
         ImageDataset evalImages = test.subset(0, 1024);
         for (NetworkSpec s : nets) {
             PredictedParameters p = ghn.predict(s);
@@ -60,16 +63,34 @@ public final class PredictedWeightScale {
             System.out.printf("%s: %2d cells, %3d convs, mean std/He %.3f, logits abs mean %.3g, max %.3g%n", fam,
                     s.cells(), convs, ratioSum / convs, logits.ameanNumber().doubleValue(),
                     logits.amaxNumber().doubleValue());
-            for (double k : factors) {
+            for (String k : factors) {
                 NetworkParameters scaled = p.toNetworkParameters();
                 for (ParameterSpec ps : plan.parameters()) {
                     if (ps.shape().size() == 4) {
-                        scaled.tensor(ps.index()).muli(k);
+                        rescale(scaled.tensor(ps.index()), k);
                     }
                 }
-                System.out.printf("    conv weights x %.2f: accuracy %.2f%%%n", k,
+                System.out.printf("    conv weights %s: accuracy %.2f%%%n", k.matches("[a-z]+") ? k : "x " + k,
                         100 * SgdTrainer.accuracy(net, scaled, evalImages, 64));
             }
+        }
+    }
+
+    private static void rescale(INDArray w, String how) {
+        long out = w.size(0);
+        long fanIn = w.length() / out;
+        switch (how) {
+            case "he" -> w.muli(Math.sqrt((w.size(1) == 1 ? 1.0 : 2.0) / fanIn) / w.stdNumber().doubleValue());
+            case "channel" -> {
+                if (fanIn < 2) {
+                    return; // one weight per channel: nothing to rescale against
+                }
+                double tensorStd = w.stdNumber().doubleValue();
+                INDArray rows = w.reshape(out, fanIn);
+                INDArray rowStd = rows.std(1).reshape(out, 1).addi(1e-12);
+                w.assign(rows.diviColumnVector(rowStd).muli(tensorStd).reshape(w.shape()));
+            }
+            default -> w.muli(Double.parseDouble(how));
         }
     }
 }
