@@ -2,22 +2,24 @@
 # Starts a release branch of the main GHN training run (README, "Training status"): copies the run's latest
 # checkpoint and progress into a new run directory and writes its config with the release recipe, the main run's
 # config plus `steps: S+STEPS`, `lrMilestones: [S]`, `lrGamma: 0.1` and `bnFreeShare: SHARE`, where S is the
-# checkpoint's step, and a copy of the jar (ship-ghn.sh and refit-surrogates.sh rebuild experiments/target/ghnas.jar,
+# checkpoint's step (and `scaleAnchor: ANCHOR` when ANCHOR is above 0), and a copy of the jar (ship-ghn.sh and refit-surrogates.sh rebuild experiments/target/ghnas.jar,
 # which must not change under a running JVM). Prints the command that trains it; ship it with scripts/ship-ghn.sh
 # once benchmarked.
-# Usage: scripts/branch-release.sh NAME [SOURCE_DIR] [STEPS] [SHARE]
+# Usage: scripts/branch-release.sh NAME [SOURCE_DIR] [STEPS] [SHARE] [ANCHOR]
 #   NAME: the branch's directory, runs/ghn-NAME; SOURCE_DIR: the main run (default runs/ghn, else results/ghn/training);
-#   STEPS: steps at the tenth rate (default 2600); SHARE: BN-free share of the branch's nets (default 0.5).
+#   STEPS: steps at the tenth rate (default 2600); SHARE: BN-free share of the branch's nets (default 0.5);
+#   ANCHOR: weight of the scale anchor on the predicted conv weights (GhnTrainingConfig.scaleAnchor; default 0, off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/training-run.sh
 . scripts/lib/build.sh
 
-[[ $# -ge 1 && $# -le 4 ]] || { echo "usage: scripts/branch-release.sh NAME [SOURCE_DIR] [STEPS] [SHARE]" >&2; exit 2; }
+[[ $# -ge 1 && $# -le 5 ]] || { echo "usage: scripts/branch-release.sh NAME [SOURCE_DIR] [STEPS] [SHARE] [ANCHOR]" >&2; exit 2; }
 NAME=$1
 SRC=${2:-}
 STEPS=${3:-2600}
 SHARE=${4:-0.5}
+ANCHOR=${5:-0}
 if [[ -z $SRC ]]; then
     SRC=runs/ghn
     [[ -f $SRC/checkpoint.ghn ]] || SRC=results/ghn/training
@@ -27,6 +29,7 @@ OUT=runs/ghn-$NAME
     || { echo "$SRC: no checkpoint.ghn and ghn-train.yaml of a training run" >&2; exit 2; }
 [[ $STEPS =~ ^[1-9][0-9]*$ ]] || { echo "STEPS: expected a positive whole number of steps, got '$STEPS'" >&2; exit 2; }
 [[ $SHARE =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] || { echo "SHARE: expected a probability in [0, 1], got '$SHARE'" >&2; exit 2; }
+[[ $ANCHOR =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "ANCHOR: expected a weight >= 0 such as 1.0, got '$ANCHOR'" >&2; exit 2; }
 [[ ! -e $OUT ]] || { echo "$OUT: exists already; choose another NAME" >&2; exit 2; }
 if grep -qE '^(lrMilestones|lrGamma):' "$SRC/ghn-train.yaml"; then
     echo "$SRC/ghn-train.yaml: has a learning-rate schedule already; branch from the constant-rate main run" >&2
@@ -40,9 +43,13 @@ trap 'rm -rf "$TMP"' EXIT
 cp "$SRC/checkpoint.ghn" "$TMP/checkpoint.ghn"
 step=$(checkpoint_step "$TMP/checkpoint.ghn")
 progress_until "$SRC/progress.csv" "$step" > "$TMP/progress.csv"
-sed -E -e "s/^steps: .*/steps: $((step + STEPS))/" -e '/^bnFreeShare:/d' "$SRC/ghn-train.yaml" > "$TMP/ghn-train.yaml"
+sed -E -e "s/^steps: .*/steps: $((step + STEPS))/" -e '/^(bnFreeShare|scaleAnchor):/d' "$SRC/ghn-train.yaml" \
+    > "$TMP/ghn-train.yaml"
 printf 'bnFreeShare: %s\nlrMilestones: [%s]\nlrGamma: 0.1\n' "$SHARE" "$step" >> "$TMP/ghn-train.yaml"
-echo "# release branch $NAME of $SRC at step $step ($(date -u +%FT%TZ)): $STEPS steps at the tenth rate, bnFreeShare $SHARE" \
+if awk -v a="$ANCHOR" 'BEGIN { exit !(a > 0) }'; then
+    printf 'scaleAnchor: %s\n' "$ANCHOR" >> "$TMP/ghn-train.yaml"
+fi
+echo "# release branch $NAME of $SRC at step $step ($(date -u +%FT%TZ)): $STEPS steps at the tenth rate, bnFreeShare $SHARE, scaleAnchor $ANCHOR" \
     > "$TMP/train.log"
 [[ -f $JAR ]] || build_jar
 cp $JAR "$TMP/ghnas.jar"

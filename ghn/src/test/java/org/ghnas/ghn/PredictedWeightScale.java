@@ -34,7 +34,9 @@ public final class PredictedWeightScale {
 
     public static void main(String[] a) {
         // without BatchNorm nothing rescales the activations: weights below He scale shrink them layer by layer
-        GraphHyperNetwork ghn = GraphHyperNetwork.pretrained();
+        String checkpoint = System.getProperty("checkpoint");
+        GraphHyperNetwork ghn = checkpoint == null ? GraphHyperNetwork.pretrained()
+                : GraphHyperNetwork.load(java.nio.file.Path.of(checkpoint));
         ImageDataset test = FashionMnist.load(FashionMnist.DEFAULT_DIR).test();
         ImageBatch batch = test.batch(0, 64);
         Family fam = Family.valueOf(a[0]);

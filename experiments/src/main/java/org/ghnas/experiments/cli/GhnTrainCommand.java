@@ -32,7 +32,7 @@ final class GhnTrainCommand implements Runnable {
             description = "Training settings (keys of GhnTrainingConfig; missing keys take the defaults)")
     Path config;
 
-    @Option(names = "--resume", description = "Continue from OUT/checkpoint.ghn (the config must be the run's; steps, lrMilestones, lrGamma, sampleWidthsFrom and bnFreeShare may change)")
+    @Option(names = "--resume", description = "Continue from OUT/checkpoint.ghn (the config must be the run's; steps, lrMilestones, lrGamma, sampleWidthsFrom, bnFreeShare and scaleAnchor may change)")
     boolean resume;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "ghn-run",

@@ -28,6 +28,7 @@ import org.ghnas.space.data.ImageBatch;
 import org.ghnas.space.data.ImageDataset;
 import org.ghnas.space.plan.InputShape;
 import org.ghnas.space.plan.NetworkPlan;
+import org.ghnas.space.plan.ParameterSpec;
 import org.ghnas.space.runtime.ImageTensors;
 import org.ghnas.space.runtime.RunnableNetwork;
 import org.ghnas.space.runtime.Workspaces;
@@ -184,7 +185,8 @@ public final class GhnTrainer implements AutoCloseable {
             config = stored;
         } else if (!config.continues(stored)) {
             throw new IllegalArgumentException("the config differs from the run in " + checkpoint
-                    + " (only steps, lrMilestones, lrGamma, sampleWidthsFrom and bnFreeShare may change on resume)");
+                    + " (only steps, lrMilestones, lrGamma, sampleWidthsFrom, bnFreeShare and scaleAnchor may change on"
+                    + " resume)");
         }
         JsonNode data = meta.path("dataset");
         if (!data.path("name").asText().equals(train.name()) || data.path("size").asInt() != train.size()) {
@@ -434,6 +436,9 @@ public final class GhnTrainer implements AutoCloseable {
                     INDArray[] grads = net.backward(pass, Nd4j.create(dz).castTo(DataType.FLOAT));
                     pass.close();
                     pass = null;
+                    if (config.scaleAnchor() > 0) {
+                        addScaleAnchor(config.scaleAnchor(), plan, p, grads, m);
+                    }
                     ghn.backward(p, grads, into);
                 }
                 return new NetOutcome(lc[0], (long) lc[1], true, null, 0);
@@ -446,6 +451,56 @@ public final class GhnTrainer implements AutoCloseable {
                 }
             }
         }).timed(start);
+    }
+
+    /**
+     * Adds to {@code grads} the gradient of {@code weight / (m T)} times the sum over the net's T conv weights W of
+     * {@code (std(W) / s - 1)^2}, s the scale of the predicted-parameter normalisation ({@link
+     * GhnTrainingConfig#scaleAnchor}). Position encodings (first dimension 1) are left out, as the normalisation
+     * leaves them.
+     */
+    static void addScaleAnchor(double weight, NetworkPlan plan, Ghn2.Prediction p, INDArray[] grads, int m) {
+        List<ParameterSpec> specs = plan.parameters();
+        List<Integer> convs = new ArrayList<>();
+        for (ParameterSpec ps : specs) {
+            List<Integer> sh = ps.shape();
+            if (sh.size() == 4 && sh.get(0) > 1 && ps.role() == ParameterSpec.Role.WEIGHT) {
+                convs.add(ps.index());
+            }
+        }
+        if (convs.isEmpty()) {
+            return;
+        }
+        double c = weight / ((double) m * convs.size());
+        for (int k : convs) {
+            List<Integer> sh = specs.get(k).shape();
+            int kh = sh.get(2);
+            int kw = sh.get(3);
+            double beta = sh.get(1) == 1 || kh < kw ? 1.0 : 2.0;
+            double s = Math.sqrt(beta / ((double) sh.get(1) * kh * kw));
+            INDArray w = p.parameters().tensor(k);
+            float[] v = w.dup().data().asFloat();
+            int n = v.length;
+            double mean = 0;
+            for (float x : v) {
+                mean += x;
+            }
+            mean /= n;
+            double var = 0;
+            for (float x : v) {
+                var += (x - mean) * (x - mean);
+            }
+            double sd = Math.sqrt(var / n);
+            if (!(sd > 0)) {
+                continue;
+            }
+            double f = c * 2 * (sd / s - 1) / (n * sd * s);
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = (float) (f * (v[i] - mean));
+            }
+            grads[k].addi(Nd4j.createFromArray(g).reshape(grads[k].shape()).castTo(grads[k].dataType()));
+        }
     }
 
     /**

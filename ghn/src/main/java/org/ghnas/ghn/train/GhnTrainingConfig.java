@@ -45,16 +45,22 @@ import org.ghnas.space.io.StrictYaml;
  *                          and 2 steps may be BN-free); 0 keeps the reference's distribution. BN-free nets leave
  *                          each layer's scale to the predicted weights, which 3% of the draws teach too slowly
  *                          here (facts §4 trains on ~2000x more draws). May change on resume
+ * @param scaleAnchor       weight of a penalty that pulls the spread of each predicted conv weight towards the scale
+ *                          of the predicted-parameter normalisation (facts §3.7, sqrt(beta / fan_in)): the mean over a
+ *                          net's conv tensors of (std(W) / scale - 1)^2, averaged over the step's nets like the
+ *                          loss. BN nets, most of the draws, leave that spread free, and the GHN lets it drift to
+ *                          about 0.6 of the scale, at which the signal of deep BN-free nets fades layer by layer;
+ *                          0 = off (the reference). May change on resume
  * @implNote Immutable value type.
  */
 public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channels, int fcDim, int batchSize,
                                 double learningRate, double weightDecay, double gradClip, int checkpointEvery,
                                 int hidden, int virtualEdgeCutoff, List<Integer> lrMilestones, double lrGamma,
-                                int sampleWidthsFrom, double bnFreeShare) {
+                                int sampleWidthsFrom, double bnFreeShare, double scaleAnchor) {
 
     private static final List<String> FIELDS = List.of("seed", "steps", "metaBatch", "channels", "fcDim",
             "batchSize", "learningRate", "weightDecay", "gradClip", "checkpointEvery", "hidden", "virtualEdgeCutoff",
-            "lrMilestones", "lrGamma", "sampleWidthsFrom", "bnFreeShare");
+            "lrMilestones", "lrGamma", "sampleWidthsFrom", "bnFreeShare", "scaleAnchor");
 
     /** Compact constructor that validates every field. */
     public GhnTrainingConfig {
@@ -97,6 +103,9 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
             throw new IllegalArgumentException("bnFreeShare must be a probability in [0, 1], but was " + bnFreeShare
                     + ".");
         }
+        if (!(scaleAnchor >= 0) || !Double.isFinite(scaleAnchor)) {
+            throw new IllegalArgumentException("scaleAnchor must be >= 0 and finite, but was " + scaleAnchor + ".");
+        }
     }
 
     /** A config with a constant learning rate (no milestones). */
@@ -104,7 +113,7 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                              double learningRate, double weightDecay, double gradClip, int checkpointEvery,
                              int hidden, int virtualEdgeCutoff) {
         this(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay, gradClip, checkpointEvery,
-                hidden, virtualEdgeCutoff, List.of(), 0.1, -1, 0);
+                hidden, virtualEdgeCutoff, List.of(), 0.1, -1, 0, 0);
     }
 
     /** The Adam step size of 0-based step {@code step}: {@code learningRate} times lrGamma per milestone reached. */
@@ -125,8 +134,8 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
 
     /**
      * Whether a run with this config can continue one trained with {@code other}: the same in everything but the
-     * step count, the learning-rate schedule, the step from which widths are sampled and the share of BN-free nets,
-     * which may be extended or changed for the steps still to come.
+     * step count, the learning-rate schedule, the step from which widths are sampled, the share of BN-free nets and
+     * the scale anchor, which may be extended or changed for the steps still to come.
      */
     public boolean continues(GhnTrainingConfig other) {
         return withSchedule(other).withSteps(other.steps).equals(other);
@@ -143,7 +152,8 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
      * constant learning rate.
      */
     public static GhnTrainingConfig defaults() {
-        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50, List.of(), 0.1, -1, 0);
+        return new GhnTrainingConfig(1, 100_000, 4, 8, 64, 32, 1e-3, 1e-5, 5.0, 100, 32, 50, List.of(), 0.1, -1, 0,
+                0);
     }
 
     /** The GHN this run trains: GHN-2 with this run's hidden width and virtual-edge cutoff, 10 classes. */
@@ -155,20 +165,24 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
     public GhnTrainingConfig withSteps(int n) {
         return new GhnTrainingConfig(seed, n, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
                 gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, sampleWidthsFrom,
-                bnFreeShare);
+                bnFreeShare, scaleAnchor);
     }
 
-    /** A copy with the learning-rate schedule, the width-sampling start and the BN-free share of {@code other}. */
+    /**
+     * A copy with the learning-rate schedule, the width-sampling start, the BN-free share and the scale anchor of
+     * {@code other}.
+     */
     public GhnTrainingConfig withSchedule(GhnTrainingConfig other) {
         return new GhnTrainingConfig(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
                 gradClip, checkpointEvery, hidden, virtualEdgeCutoff, other.lrMilestones, other.lrGamma,
-                other.sampleWidthsFrom, other.bnFreeShare);
+                other.sampleWidthsFrom, other.bnFreeShare, other.scaleAnchor);
     }
 
     /** A copy whose nets get drawn widths from 0-based step {@code step} on (-1: never). */
     public GhnTrainingConfig withSampleWidthsFrom(int step) {
         return new GhnTrainingConfig(seed, steps, metaBatch, channels, fcDim, batchSize, learningRate, weightDecay,
-                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, step, bnFreeShare);
+                gradClip, checkpointEvery, hidden, virtualEdgeCutoff, lrMilestones, lrGamma, step, bnFreeShare,
+                scaleAnchor);
     }
 
     /** The config as a JSON object with one key per field. */
@@ -186,6 +200,9 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
         if (bnFreeShare > 0) {
             // absent at 0, so checkpoints of runs without it keep their bytes
             o.put("bnFreeShare", bnFreeShare);
+        }
+        if (scaleAnchor > 0) {
+            o.put("scaleAnchor", scaleAnchor);
         }
         return o;
     }
@@ -214,7 +231,8 @@ public record GhnTrainingConfig(long seed, int steps, int metaBatch, int channel
                     y.intOf("virtualEdgeCutoff", d.virtualEdgeCutoff),
                     milestones(y), y.doubleOf("lrGamma", d.lrGamma),
                     y.intOf("sampleWidthsFrom", d.sampleWidthsFrom),
-                    y.doubleOf("bnFreeShare", d.bnFreeShare));
+                    y.doubleOf("bnFreeShare", d.bnFreeShare),
+                    y.doubleOf("scaleAnchor", d.scaleAnchor));
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) {
                 throw e;

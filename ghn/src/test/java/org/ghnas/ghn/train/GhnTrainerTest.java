@@ -9,13 +9,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ghnas.ghn.io.MalformedArchiveException;
+import org.ghnas.ghn.model.Ghn2;
 import org.ghnas.ghn.model.Parameter;
 import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.Norm;
 import org.ghnas.space.data.ImageDataset;
+import org.ghnas.space.plan.InputShape;
+import org.ghnas.space.plan.NetworkPlan;
+import org.ghnas.space.plan.ParameterSpec;
+import org.ghnas.space.runtime.NetworkParameters;
 import org.ghnas.space.sample.DeepNets1MSampler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** GHN training on a tiny synthetic image set: learning, exact resume, checkpoint integrity. */
 class GhnTrainerTest {
@@ -119,7 +127,7 @@ class GhnTrainerTest {
         // Given a run scheduled from the start to divide its rate by 10 from step 2, and a constant-rate one
         // checkpointed at step 2
         GhnTrainingConfig decayed = TINY.withSchedule(new GhnTrainingConfig(3, 100, 2, 8, 16, 8, 1e-2, 1e-5, 5.0, 10,
-                8, 50, List.of(2), 0.1, -1, 0));
+                8, 50, List.of(2), 0.1, -1, 0, 0));
 
         // When the latter is resumed with the decay, then it trains as the former did
         GhnTrainer resumed = assertResumedWithEqualsScheduled(decayed, dir);
@@ -130,7 +138,7 @@ class GhnTrainerTest {
     void givenABnFreeShare_thenThatShareOfTheNetsIsReplacedByInDistributionNetsWithoutBatchNorm() {
         GhnTrainingConfig reference = TINY.withSteps(400);
         GhnTrainingConfig half = reference.withSchedule(new GhnTrainingConfig(3, 400, 2, 8, 16, 8, 1e-2, 1e-5, 5.0,
-                10, 8, 50, List.of(), 0.1, -1, 0.5));
+                10, 8, 50, List.of(), 0.1, -1, 0.5, 0));
         int replaced = 0;
         try (GhnTrainer a = GhnTrainer.start(reference, images(), 1); GhnTrainer b = GhnTrainer.start(half, images(), 1)) {
             for (long t = 0; t < 200; t++) {
@@ -169,6 +177,60 @@ class GhnTrainerTest {
     }
 
     @Test
+    void theScaleAnchorAddsTheGradientOfItsPenalty() {
+        // Given a net's predicted parameters and gradients that are zero so far
+        NetworkPlan plan = NetworkPlan.of(DeepNets1MSampler.builder(5).channels(8).fcDim(16).build().sample(1).get(0),
+                new InputShape(1, 32, 32, 10, false));
+        Ghn2.Prediction p = new Ghn2(TINY.ghnConfig(), 3).forward(plan);
+        INDArray[] grads = new INDArray[plan.parameters().size()];
+        for (ParameterSpec ps : plan.parameters()) {
+            grads[ps.index()] = p.parameters().tensor(ps.index()).like();
+        }
+
+        // When the anchor's gradient (weight 2, a meta-batch of 4 nets) is added
+        GhnTrainer.addScaleAnchor(2.0, plan, p, grads, 4);
+
+        // Then along a random direction it is the derivative of 2 / (4 T) * sum over conv weights of (std/s - 1)^2
+        NetworkParameters w = p.parameters();
+        SplittableRandom r = new SplittableRandom(7);
+        double directional = 0;
+        INDArray[] direction = new INDArray[grads.length];
+        for (int k = 0; k < grads.length; k++) {
+            double[] d = new double[(int) grads[k].length()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = r.nextGaussian();
+            }
+            direction[k] = Nd4j.create(d, grads[k].shape(), DataType.DOUBLE);
+            directional += grads[k].castTo(DataType.DOUBLE).mul(direction[k]).sumNumber().doubleValue();
+        }
+        double eps = 1e-3;
+        double numeric = (anchorPenalty(plan, w, direction, eps) - anchorPenalty(plan, w, direction, -eps)) / (2 * eps)
+                * 2.0 / 4;
+        assertThat(directional).isNotZero().isCloseTo(numeric, org.assertj.core.data.Percentage.withPercentage(1));
+    }
+
+    /** Sum over the plan's conv weights W + t D of (std / s - 1)^2, divided by their number. */
+    private static double anchorPenalty(NetworkPlan plan, NetworkParameters w, INDArray[] d, double t) {
+        double sum = 0;
+        int convs = 0;
+        for (ParameterSpec ps : plan.parameters()) {
+            List<Integer> sh = ps.shape();
+            if (sh.size() != 4 || sh.get(0) == 1 || ps.role() != ParameterSpec.Role.WEIGHT) {
+                continue;
+            }
+            INDArray x = w.tensor(ps.index()).castTo(DataType.DOUBLE).add(d[ps.index()].mul(t));
+            double beta = sh.get(1) == 1 || sh.get(2) < sh.get(3) ? 1 : 2;
+            double s = Math.sqrt(beta / (sh.get(1) * sh.get(2) * sh.get(3)));
+            double[] v = x.data().asDouble();
+            double mean = java.util.Arrays.stream(v).average().orElseThrow();
+            double sd = Math.sqrt(java.util.Arrays.stream(v).map(e -> (e - mean) * (e - mean)).sum() / v.length);
+            sum += Math.pow(sd / s - 1, 2);
+            convs++;
+        }
+        return sum / convs;
+    }
+
+    @Test
     void givenAnotherWidth_whenResumed_thenRefusedNamingTheCheckpoint(@TempDir Path dir) {
         ImageDataset data = images();
         Path ckpt = checkpoint(TINY, data, 1, dir);
@@ -177,7 +239,8 @@ class GhnTrainerTest {
         assertThatThrownBy(() -> GhnTrainer.resume(ckpt, data, 1, wider))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(ckpt.toString())
-                .hasMessageContaining("only steps, lrMilestones, lrGamma, sampleWidthsFrom and bnFreeShare may change");
+                .hasMessageContaining("only steps, lrMilestones, lrGamma, sampleWidthsFrom, bnFreeShare and scaleAnchor "
+                        + "may change on resume");
     }
 
     @Test

@@ -64,6 +64,18 @@ class GhnTrainingConfigTest {
         assertThat(run.withSteps(5).continues(run)).isTrue();
         assertThat(yaml("sampleWidthsFrom: 14000\n").continues(run)).isTrue();
         assertThat(yaml("bnFreeShare: 0.25\n").continues(run)).isTrue();
+        assertThat(yaml("scaleAnchor: 1.0\n").continues(run)).isTrue();
+    }
+
+    @Test
+    void givenScaleAnchor_thenItIsANonNegativeWeightWrittenOnlyWhenSet() {
+        GhnTrainingConfig c = yaml("scaleAnchor: 1.0\n");
+
+        assertThat(c.scaleAnchor()).isEqualTo(1.0);
+        assertThat(GhnTrainingConfig.fromJson(c.toJson(), "json")).isEqualTo(c);
+        assertThat(GhnTrainingConfig.defaults().toJson().has("scaleAnchor")).isFalse();
+        assertThatThrownBy(() -> yaml("scaleAnchor: -1\n"))
+                .hasMessage("run.yaml: scaleAnchor: scaleAnchor must be >= 0 and finite, but was -1.0.");
     }
 
     @Test
