@@ -2,6 +2,7 @@ package org.ghnas.ghn;
 
 import java.util.Arrays;
 import java.util.List;
+import org.ghnas.ghn.model.Ghn2;
 import org.ghnas.space.NetworkSpec;
 import org.ghnas.space.data.FashionMnist;
 import org.ghnas.space.data.ImageBatch;
@@ -22,8 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * FAMILY SEED [N [K,K,..]] (e.g. BNFREE 4 20, ID 0, the benchmark's seeds and net counts). With factors K, also each
  * net's accuracy on the first 1024 test images with every predicted conv weight multiplied by K: whether the scale
  * of the predicted weights is what holds a net back (a diagnosis, not a way to predict parameters). Besides numbers,
- * K may be {@code he} (each conv tensor rescaled to the standard deviation of §3.7's normalisation, sqrt(beta /
- * fan_in) with beta 1 for depthwise and 2 otherwise: whether the scale of single layers is off) or {@code channel}
+ * K may be {@code he} (each conv tensor rescaled to the standard deviation of §3.7's normalisation, {@link
+ * Ghn2#normalizationScale}: whether the scale of single layers is off) or {@code channel}
  * (each output channel's filter rescaled to its tensor's standard deviation: whether the scales of a layer's
  * channels against each other are).
  */
@@ -82,7 +83,8 @@ public final class PredictedWeightScale {
         long out = w.size(0);
         long fanIn = w.length() / out;
         switch (how) {
-            case "he" -> w.muli(Math.sqrt((w.size(1) == 1 ? 1.0 : 2.0) / fanIn) / w.stdNumber().doubleValue());
+            case "he" -> w.muli(Ghn2.normalizationScale(Arrays.stream(w.shape()).mapToObj(d -> (int) d).toList())
+                    / w.stdNumber().doubleValue());
             case "channel" -> {
                 if (fanIn < 2) {
                     return; // one weight per channel: nothing to rescale against

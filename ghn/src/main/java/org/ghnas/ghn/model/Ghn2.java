@@ -235,6 +235,14 @@ public final class Ghn2 {
     }
 
     /**
+     * The factor the predicted-parameter normalisation (facts §3.7) multiplies a predicted weight of this shape
+     * ([out, in] or [out, in, kh, kw]; not a position encoding) by: {@code sqrt(beta / fan_in)}.
+     */
+    public static double normalizationScale(List<Integer> shape) {
+        return ParameterDecoder.normalizationScale(shape);
+    }
+
+    /**
      * One forward pass of {@link Ghn2}: the predicted tensors as {@link NetworkParameters} of the plan, the graph
      * embedding, and the caches of the reverse pass.
      */

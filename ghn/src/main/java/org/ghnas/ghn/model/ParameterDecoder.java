@@ -379,6 +379,17 @@ final class ParameterDecoder {
         }
     }
 
+    /**
+     * The factor §3.7 multiplies a predicted weight of this shape ([out, in] or [out, in, kh, kw]) by:
+     * {@code sqrt(beta / fan_in)}, fan_in = in kh kw, beta = 1 if in is 1 (depthwise) or {@code kh < kw}, else 2.
+     */
+    static double normalizationScale(List<Integer> shape) {
+        int kh = shape.size() == 4 ? shape.get(2) : 1;
+        int kw = shape.size() == 4 ? shape.get(3) : 1;
+        double beta = shape.size() == 4 && (shape.get(1) == 1 || kh < kw) ? 1.0 : 2.0;
+        return Math.sqrt(beta / ((double) shape.get(1) * kh * kw));
+    }
+
     private Slot weightSlot(GraphNode node, int offset, int[] strides, int availOut, int availIn) {
         List<Integer> sh = node.shape();
         long[] shape = sh.stream().mapToLong(Integer::longValue).toArray();
@@ -386,11 +397,7 @@ final class ParameterDecoder {
         int kh = rank == 4 ? sh.get(2) : 1;
         int kw = rank == 4 ? sh.get(3) : 1;
         int[] block = {Math.min(sh.get(0), availOut), Math.min(sh.get(1), availIn), Math.min(kh, s), Math.min(kw, s)};
-        double scale = 1.0;
-        if (node.type() != NodeType.POS_ENC) {
-            double beta = rank == 4 && (sh.get(1) == 1 || kh < kw) ? 1.0 : 2.0;
-            scale = Math.sqrt(beta / ((double) sh.get(1) * kh * kw));
-        }
+        double scale = node.type() == NodeType.POS_ENC ? 1.0 : normalizationScale(sh);
         return new Slot(node.index(), 0, shape, block, offset, strides, Norm.SCALE, scale);
     }
 

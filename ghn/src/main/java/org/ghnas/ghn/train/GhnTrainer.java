@@ -473,11 +473,7 @@ public final class GhnTrainer implements AutoCloseable {
         }
         double c = weight / ((double) m * convs.size());
         for (int k : convs) {
-            List<Integer> sh = specs.get(k).shape();
-            int kh = sh.get(2);
-            int kw = sh.get(3);
-            double beta = sh.get(1) == 1 || kh < kw ? 1.0 : 2.0;
-            double s = Math.sqrt(beta / ((double) sh.get(1) * kh * kw));
+            double s = Ghn2.normalizationScale(specs.get(k).shape());
             INDArray w = p.parameters().tensor(k);
             float[] v = w.dup().data().asFloat();
             int n = v.length;
