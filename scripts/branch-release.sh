@@ -8,7 +8,8 @@
 # Usage: scripts/branch-release.sh NAME [SOURCE_DIR] [STEPS] [SHARE] [ANCHOR]
 #   NAME: the branch's directory, runs/ghn-NAME; SOURCE_DIR: the main run (default runs/ghn, else results/ghn/training);
 #   STEPS: steps at the tenth rate (default 2600); SHARE: BN-free share of the branch's nets (default 0.5);
-#   ANCHOR: weight of the scale anchor on the predicted conv weights (GhnTrainingConfig.scaleAnchor; default 0, off).
+#   ANCHOR: weight of the scale anchor on the predicted conv weights (GhnTrainingConfig.scaleAnchor; default 1.0, the
+#   shipped GHN's recipe; 0 turns it off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/training-run.sh
@@ -19,7 +20,7 @@ NAME=$1
 SRC=${2:-}
 STEPS=${3:-2600}
 SHARE=${4:-0.5}
-ANCHOR=${5:-0}
+ANCHOR=${5:-1.0}
 if [[ -z $SRC ]]; then
     SRC=runs/ghn
     [[ -f $SRC/checkpoint.ghn ]] || SRC=results/ghn/training
