@@ -460,20 +460,20 @@ public final class GhnTrainer implements AutoCloseable {
      * leaves them.
      */
     static void addScaleAnchor(double weight, NetworkPlan plan, Ghn2.Prediction p, INDArray[] grads, int m) {
-        List<ParameterSpec> specs = plan.parameters();
-        List<Integer> convs = new ArrayList<>();
-        for (ParameterSpec ps : specs) {
+        List<ParameterSpec> convs = new ArrayList<>();
+        for (ParameterSpec ps : plan.parameters()) {
             List<Integer> sh = ps.shape();
             if (sh.size() == 4 && sh.get(0) > 1 && ps.role() == ParameterSpec.Role.WEIGHT) {
-                convs.add(ps.index());
+                convs.add(ps);
             }
         }
         if (convs.isEmpty()) {
             return;
         }
         double c = weight / ((double) m * convs.size());
-        for (int k : convs) {
-            double s = Ghn2.normalizationScale(specs.get(k).shape());
+        for (ParameterSpec conv : convs) {
+            int k = conv.index();
+            double s = Ghn2.normalizationScale(conv.shape());
             INDArray w = p.parameters().tensor(k);
             float[] v = w.dup().data().asFloat();
             int n = v.length;

@@ -219,8 +219,7 @@ class GhnTrainerTest {
                 continue;
             }
             INDArray x = w.tensor(ps.index()).castTo(DataType.DOUBLE).add(d[ps.index()].mul(t));
-            double beta = sh.get(1) == 1 || sh.get(2) < sh.get(3) ? 1 : 2;
-            double s = Math.sqrt(beta / (sh.get(1) * sh.get(2) * sh.get(3)));
+            double s = Ghn2.normalizationScale(sh);
             double[] v = x.data().asDouble();
             double mean = java.util.Arrays.stream(v).average().orElseThrow();
             double sd = Math.sqrt(java.util.Arrays.stream(v).map(e -> (e - mean) * (e - mean)).sum() / v.length);

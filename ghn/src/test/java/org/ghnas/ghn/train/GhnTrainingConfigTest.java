@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.ghnas.space.io.StrictYaml;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Reading a training config from YAML and its learning-rate schedule. */
 class GhnTrainingConfigTest {
@@ -67,26 +69,21 @@ class GhnTrainingConfigTest {
         assertThat(yaml("scaleAnchor: 1.0\n").continues(run)).isTrue();
     }
 
-    @Test
-    void givenScaleAnchor_thenItIsANonNegativeWeightWrittenOnlyWhenSet() {
-        GhnTrainingConfig c = yaml("scaleAnchor: 1.0\n");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            bnFreeShare | 0.25 | 1.5 | bnFreeShare must be a probability in [0, 1], but was 1.5.
+            scaleAnchor | 1.0  | -1  | scaleAnchor must be >= 0 and finite, but was -1.0.
+            """)
+    void givenAnOptionalWeight_thenItIsReadValidatedAndWrittenOnlyWhenSet(String field, double value, String invalid,
+            String message) {
+        GhnTrainingConfig c = yaml(field + ": " + value + "\n");
 
-        assertThat(c.scaleAnchor()).isEqualTo(1.0);
+        assertThat(c.toJson().get(field).asDouble()).isEqualTo(value);
+        assertThat(field.equals("bnFreeShare") ? c.bnFreeShare() : c.scaleAnchor()).isEqualTo(value);
         assertThat(GhnTrainingConfig.fromJson(c.toJson(), "json")).isEqualTo(c);
-        assertThat(GhnTrainingConfig.defaults().toJson().has("scaleAnchor")).isFalse();
-        assertThatThrownBy(() -> yaml("scaleAnchor: -1\n"))
-                .hasMessage("run.yaml: scaleAnchor: scaleAnchor must be >= 0 and finite, but was -1.0.");
-    }
-
-    @Test
-    void givenBnFreeShare_thenItIsAProbabilityWrittenOnlyWhenSet() {
-        GhnTrainingConfig c = yaml("bnFreeShare: 0.25\n");
-
-        assertThat(c.bnFreeShare()).isEqualTo(0.25);
-        assertThat(GhnTrainingConfig.fromJson(c.toJson(), "json")).isEqualTo(c);
-        assertThat(GhnTrainingConfig.defaults().toJson().has("bnFreeShare")).isFalse();
-        assertThatThrownBy(() -> yaml("bnFreeShare: 1.5\n"))
-                .hasMessage("run.yaml: bnFreeShare: bnFreeShare must be a probability in [0, 1], but was 1.5.");
+        assertThat(GhnTrainingConfig.defaults().toJson().has(field)).isFalse();
+        assertThatThrownBy(() -> yaml(field + ": " + invalid + "\n"))
+                .hasMessage("run.yaml: " + field + ": " + message);
     }
 
     @Test
